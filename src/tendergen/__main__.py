@@ -1,0 +1,5 @@
+"""`python -m tendergen`."""
+
+from tendergen.cli import main
+
+main()

@@ -1,0 +1,148 @@
+"""The public façade: load a workspace, library and profile; select; build. The CLI wraps these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tendergen import __version__, load, render, select, validate
+from tendergen.errors import InvalidInput, Location, TendergenError
+from tendergen.model import Decision, Library, Profile
+from tendergen.output import sha256, write_build
+
+
+@dataclass(frozen=True)
+class Session:
+    """A loaded workspace: its settings, the layered library and a fingerprint of each layer."""
+
+    workspace: validate.Workspace
+    workspace_path: Path | None
+    library: Library
+    layers: tuple[load.LibrarySources, ...]
+
+    def library_inputs(self) -> list[dict[str, str]]:
+        return [{"role": f"library ({layer.origin})", "name": load.where(layer.folder), "sha256": _layer_hash(layer)}
+                for layer in self.layers]
+
+
+def _layer_hash(layer: load.LibrarySources) -> str:
+    digest = hashlib.sha256()
+    for source in sorted((*layer.meta.values(), *layer.clauses), key=lambda s: str(s.path)):
+        digest.update(str(source.path.relative_to(layer.folder)).encode())
+        digest.update(sha256(source.raw).encode())
+    return digest.hexdigest()
+
+
+def today() -> str:
+    """The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
+    return dt.date.today().isoformat()
+
+
+def open_session(workspace_file: Path | None = None, start: Path | None = None) -> Session:
+    """Find and read tendergen.yaml (if any), then load the bundled library with the workspace layers."""
+    path = workspace_file or load.find_workspace(start or Path.cwd())
+    ws = validate.workspace(load.read_yaml(path)) if path else validate.Workspace()
+    layers = [load.read_library_folder(load.data_root() / "clauses", "bundled")]
+    layers += [load.read_library_folder(folder, f"workspace: {folder.name}") for folder in ws.clause_folders]
+    known = validate.facts(load.read_schema("profile.schema.json"))
+    return Session(ws, path, validate.library(layers, known), tuple(layers))
+
+
+def load_profile(session: Session, path: Path) -> Profile:
+    return validate.profile(load.read_yaml(path), session.library,
+                            organisation=session.workspace.organisation, today=today())
+
+
+def load_profiles(session: Session, paths: Sequence[Path]) -> list[Profile]:
+    """Validate several profiles and report the problems of all of them together."""
+    profiles, problems = [], []
+    for path in paths:
+        try:
+            profiles.append(load_profile(session, path))
+        except InvalidInput as exc:
+            problems.extend(exc.problems or (exc,))
+    if problems:
+        raise InvalidInput(problems=problems)
+    return profiles
+
+
+def decide(session: Session, profile: Profile) -> tuple[Decision, ...]:
+    return select.select(session.library, profile)
+
+
+def template_path(session: Session, document_id: str) -> Path:
+    """The organisation's own template when its folder has one, else the bundled one."""
+    own = session.workspace.templates
+    if own is not None and (own / f"{document_id}.docx").is_file():
+        return Path(own) / f"{document_id}.docx"
+    return load.data_root() / "tender_templates" / f"{document_id}.docx"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    files: dict[str, bytes]
+    manifest: dict[str, Any]
+    removed: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def render_build(session: Session, profile_path: Path) -> tuple[Profile, dict[str, bytes], dict[str, Any]]:
+    """Everything a build produces, in memory: nothing is written."""
+    raw = load.read_yaml(profile_path)
+    profile = validate.profile(raw, session.library, organisation=session.workspace.organisation, today=today())
+    decisions = select.select(session.library, profile)
+    files: dict[str, bytes] = {}
+    for document_id in render.documents_needed(decisions):
+        ctx = render.context(profile, session.library, decisions, document_id)
+        template = template_path(session, document_id)
+        files[f"{document_id}.docx"] = render.render_docx(template, ctx, load.where(template))
+    inputs = [{"role": "profile", "name": profile_path.name, "sha256": sha256(raw.raw)}]
+    if session.workspace_path:
+        inputs.append({"role": "workspace", "name": session.workspace_path.name,
+                       "sha256": sha256(session.workspace_path.read_bytes())})
+    inputs += session.library_inputs()
+    return profile, files, manifest(profile, session.library, decisions, inputs, files)
+
+
+def build(session: Session, profile_path: Path, out_dir: Path, *, force: bool = False) -> BuildResult:
+    """Render every document for a profile and write them, with manifest.json, into out_dir."""
+    profile, files, data = render_build(session, profile_path)
+    removed = write_build(out_dir, files, data, force=force)
+    return BuildResult(files, data, tuple(removed), profile.warnings)
+
+
+def manifest(profile: Profile, library: Library, decisions: Sequence[Decision],
+             inputs: list[dict[str, str]], files: dict[str, bytes]) -> dict[str, Any]:
+    """What went into a build and why: reproducible (no wall-clock time, no absolute paths)."""
+    return {
+        "tool": f"tendergen {__version__}",
+        "library": {"name": library.name, "version": library.version},
+        "inputs": inputs,
+        "profile": {"title": profile.title, "reference": profile.reference, "organisation": profile.organisation,
+                    "date": profile.date, "facts": dict(profile.facts)},
+        "clauses": [
+            {
+                "id": d.clause.id,
+                "version": d.clause.version,
+                "included": d.included,
+                "document": d.clause.document,
+                "origin": d.clause.origin + (" (override)" if d.clause.overrides else ""),
+                "reasons": list(d.reasons),
+                **({"parameters": render.parameter_values(d.clause, profile)} if d.included and d.clause.parameters else {}),
+            }
+            for d in decisions
+        ],
+        "outputs": [{"file": name, "sha256": sha256(data), "bytes": len(data)} for name, data in files.items()],
+    }
+
+
+__all__ = ["BuildResult", "Location", "Session", "TendergenError", "build", "decide", "load_profile",
+           "load_profiles", "open_session", "render_build"]

@@ -1,0 +1,206 @@
+"""Command line: thin wrappers over the api. The only module that prints or picks an exit code."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tendergen import __version__
+from tendergen.errors import TendergenError
+from tendergen.model import Rule
+
+EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+class Cli(click.Group):
+    """Turns a TendergenError into its message and exit code; anything else is a bug and shows a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TendergenError as exc:
+            click.echo(f"error: {exc}" if not getattr(exc, "problems", ()) else str(exc), err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tendergen")
+@click.option("--workspace", "workspace_file", type=EXISTING_FILE, default=None,
+              help="The workspace file (tendergen.yaml). Default: the nearest one in this folder or above.")
+@click.pass_context
+def cli(ctx: click.Context, workspace_file: Path | None) -> None:
+    """Swedish municipal IT tender documents from a reviewed clause library.
+
+    Write a procurement profile (see examples/), check it with `validate`, see which clauses it gets
+    with `explain`, and write the Word documents with `build`.
+    """
+    ctx.obj = {"workspace_file": workspace_file}
+
+
+def _session(ctx: click.Context) -> Any:
+    from tendergen import api
+
+    return api.open_session(ctx.obj["workspace_file"])
+
+
+def _warn(warnings: Any) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@cli.command()
+@click.argument("profiles", nargs=-1, type=EXISTING_FILE)
+@click.pass_context
+def validate(ctx: click.Context, profiles: tuple[Path, ...]) -> None:
+    """Check the clause library and any PROFILES; report every problem at once.
+
+    Each problem is printed as file:line:column: message, with a hint on the next line.
+    """
+    from tendergen import api
+
+    session = _session(ctx)
+    loaded = api.load_profiles(session, profiles)
+    for profile in loaded:
+        _warn(profile.warnings)
+    library = session.library
+    click.echo(f"library ok: {len(library.clauses)} clauses ({library.name} {library.version})")
+    for path in profiles:
+        click.echo(f"profile ok: {path}")
+
+
+@cli.command()
+@click.argument("profile", type=EXISTING_FILE)
+@click.option("--json", "as_json", is_flag=True, help="Print the decisions as JSON.")
+@click.option("--only", type=click.Choice(["in", "out"]), help="Show only included or only excluded clauses.")
+@click.pass_context
+def explain(ctx: click.Context, profile: Path, as_json: bool, only: str | None) -> None:
+    """Show, for each clause, whether PROFILE gets it and the facts and rule that decided it."""
+    from tendergen import api
+
+    session = _session(ctx)
+    loaded = api.load_profile(session, profile)
+    _warn(loaded.warnings)
+    decisions = [d for d in api.decide(session, loaded) if only is None or d.included == (only == "in")]
+    if as_json:
+        rows = [{"id": d.clause.id, "version": d.clause.version, "included": d.included, "title": d.clause.title,
+                 "document": d.clause.document, "origin": d.clause.origin,
+                 "override": str(d.clause.overrides) if d.clause.overrides else None, "reasons": list(d.reasons)}
+                for d in decisions]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for d in decisions:
+        mark = click.style(" IN", fg="green") if d.included else click.style("OUT", fg="red")
+        override = click.style(f"  [override of {d.clause.overrides}]", fg="yellow") if d.clause.overrides else ""
+        click.echo(f"{mark}  {d.clause.id:<28} {d.clause.title}{override}")
+        for reason in d.reasons:
+            click.echo(f"       {reason}")
+    count = sum(d.included for d in decisions)
+    click.echo(f"{count} of {len(decisions)} clauses included")
+
+
+@cli.group()
+def clauses() -> None:
+    """Browse the clause library (bundled and workspace clauses)."""
+
+
+@clauses.command("list")
+@click.option("--area", help="Only clauses of this area, e.g. exit.")
+@click.option("--document", help="Only clauses of this document, e.g. avtalsvillkor.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def clauses_list(ctx: click.Context, area: str | None, document: str | None, as_json: bool) -> None:
+    """List clause ids, kinds and titles."""
+    chosen = [c for c in _session(ctx).library.clauses
+              if (area is None or c.area == area) and (document is None or c.document == document)]
+    if as_json:
+        click.echo(json.dumps([{"id": c.id, "version": c.version, "status": c.status, "area": c.area,
+                                "document": c.document, "kind": c.kind, "title": c.title, "origin": c.origin}
+                               for c in chosen], ensure_ascii=False, indent=2))
+        return
+    for c in chosen:
+        flag = " (needs legal review)" if c.needs_legal_review else ""
+        click.echo(f"{c.id:<28} {c.kind:<13} {c.area:<20} {c.title}{flag}")
+    click.echo(f"{len(chosen)} clauses")
+
+
+def rule_text(rule: Rule | None) -> str:
+    """A rule as one readable line."""
+    from tendergen.select import SYMBOLS, format_value
+
+    if rule is None:
+        return "always"
+    if rule.op == "test":
+        return f"{rule.fact} {SYMBOLS[rule.test]} {format_value(rule.value)}"
+    if rule.op == "not":
+        return f"not ({rule_text(rule.children[0])})"
+    joiner = " and " if rule.op == "all" else " or "
+    return "(" + joiner.join(rule_text(c) for c in rule.children) + ")"
+
+
+@clauses.command("show")
+@click.argument("clause_id")
+@click.pass_context
+def clauses_show(ctx: click.Context, clause_id: str) -> None:
+    """Show one clause: metadata, rule, parameters, legal basis and text."""
+    from tendergen.errors import InvalidInput
+
+    library = _session(ctx).library
+    c = library.clause(clause_id)
+    if c is None:
+        raise InvalidInput(f"no clause with id {clause_id!r}", hint="see `tendergen clauses list`")
+    click.echo(f"{c.id} v{c.version} [{c.status}] {c.title}")
+    click.echo(f"  defined at: {c.location}" + (f" (overrides {c.overrides})" if c.overrides else ""))
+    click.echo(f"  kind: {c.kind}   area: {c.area}   document: {c.document} / {c.section}")
+    if c.approved_by:
+        click.echo(f"  approved by {c.approved_by} on {c.approved_on}")
+    click.echo(f"  rule: {rule_text(c.when)}")
+    for rel in ("requires", "excludes", "replaces"):
+        if getattr(c, rel):
+            click.echo(f"  {rel}: {', '.join(getattr(c, rel))}")
+    for p in c.parameters:
+        click.echo(f"  parameter {p.name} = {p.default} {p.unit}".rstrip() + f"  ({p.description})")
+    for basis in c.legal_basis:
+        ref = library.references[basis.ref]
+        verified = ref.provisions.get(basis.provision, ref.verified) if basis.provision else ref.verified
+        click.echo(f"  legal basis: {basis.provision or ''} {ref.name}".replace("  ", " ")
+                   + ("" if verified else "  [NOT VERIFIED]"))
+    if c.needs_legal_review:
+        click.echo(f"  NEEDS LEGAL REVIEW: {c.legal_review_note}")
+    if c.evaluation_weight is not None:
+        click.echo(f"  evaluation: {c.evaluation_weight:g} points; {c.evaluation_note}")
+    for label, text in (("text", c.text), ("motiv", c.motiv), ("verifikat", c.verifikat),
+                        ("acceptance", c.acceptance)):
+        if text:
+            click.echo(f"\n{label}:\n" + "\n".join("  " + line for line in text.strip().splitlines()))
+
+
+@cli.command()
+@click.argument("profile", type=EXISTING_FILE)
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the documents and manifest.json (created if missing).")
+@click.option("--force", is_flag=True, help="Overwrite documents even if they were edited after the last build.")
+@click.pass_context
+def build(ctx: click.Context, profile: Path, out_dir: Path, force: bool) -> None:
+    """Write the Word documents for PROFILE into a folder, with a manifest of what went in and why."""
+    from tendergen import api
+
+    started = time.perf_counter()
+    session = _session(ctx)
+    result = api.build(session, profile, out_dir, force=force)
+    _warn(result.warnings)
+    included = sum(c["included"] for c in result.manifest["clauses"])
+    for name, data in result.files.items():
+        click.echo(f"wrote {out_dir / name} ({len(data) // 1024 + 1} KiB)")
+    for name in result.removed:
+        click.echo(f"removed {out_dir / name} (no longer part of this build, unchanged since the last one)")
+    click.echo(f"{included} clauses in {len(result.files)} documents; manifest: {out_dir / 'manifest.json'} "
+               f"({time.perf_counter() - started:.2f} s)")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="tendergen")

@@ -1,0 +1,113 @@
+"""The only module that reads files: YAML and JSON text into located trees."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from tendergen.errors import InvalidInput, Location, display_path
+
+WORKSPACE_FILE = "tendergen.yaml"
+LIBRARY_META_FILES = ("library.yaml", "references.yaml", "sections.yaml", "thresholds.yaml")
+
+
+@cache
+def data_root() -> Path:
+    """Where the bundled clauses/, schemas/ and tender_templates/ live (wheel or source checkout)."""
+    package = Path(__file__).resolve().parent
+    shipped = package / "_data"
+    return shipped if shipped.is_dir() else package.parent.parent
+
+
+def where(path: Path) -> str:
+    """The path as shown to the user in messages."""
+    return display_path(path, data_root())
+
+
+@dataclass(frozen=True)
+class Source:
+    """A YAML document read from disk: its round-trip tree (with line info), label and raw bytes."""
+
+    tree: Any
+    label: str
+    path: Path
+    raw: bytes
+
+
+def parse_yaml(text: str, label: str) -> Any:
+    """Parse YAML text into a ruamel round-trip tree; a syntax error becomes InvalidInput at its line."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="rt")
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        raise InvalidInput(
+            f"YAML syntax error: {problem}",
+            location=Location(label, line, col),
+            hint="check indentation, and quote text that contains ': ' or starts with a special character",
+        ) from exc
+    except YAMLError as exc:
+        raise InvalidInput(f"YAML error: {exc}", location=Location(label)) from exc
+
+
+def read_yaml(path: Path) -> Source:
+    """Read and parse one YAML file."""
+    label = where(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InvalidInput("file not found", location=Location(label), hint="check the path") from exc
+    except OSError as exc:
+        raise InvalidInput(f"cannot read file: {exc.strerror}", location=Location(label)) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            "file is not UTF-8 text", location=Location(label), hint="save the file as UTF-8"
+        ) from exc
+    return Source(parse_yaml(text, label), label, path, raw)
+
+
+@cache
+def read_schema(name: str) -> dict[str, Any]:
+    """Load one of the bundled JSON Schemas by file name."""
+    result: dict[str, Any] = json.loads((data_root() / "schemas" / name).read_text("utf-8"))
+    return result
+
+
+@dataclass(frozen=True)
+class LibrarySources:
+    """Everything read from one clause folder: its metadata files and its clause files."""
+
+    folder: Path
+    origin: str
+    meta: dict[str, Source]
+    clauses: tuple[Source, ...]
+
+
+def read_library_folder(folder: Path, origin: str) -> LibrarySources:
+    """Read a clause folder: metadata YAML files at its top, clause files in its sub-folders."""
+    if not folder.is_dir():
+        raise InvalidInput(
+            "clause folder not found", location=Location(where(folder)), hint="check the path in tendergen.yaml"
+        )
+    meta = {name: read_yaml(folder / name) for name in LIBRARY_META_FILES if (folder / name).is_file()}
+    files = sorted(p for p in folder.rglob("*.yaml") if p.parent != folder)
+    return LibrarySources(folder, origin, meta, tuple(read_yaml(p) for p in files))
+
+
+def find_workspace(start: Path) -> Path | None:
+    """The nearest tendergen.yaml in `start` or its parents."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        candidate = folder / WORKSPACE_FILE
+        if candidate.is_file():
+            return candidate
+    return None

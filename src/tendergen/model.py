@@ -1,0 +1,199 @@
+"""Plain frozen data passed between the pipeline stages. Collections are tuples or read-only mappings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from tendergen.errors import Location
+
+Scalar = bool | int | float | str
+
+KIND_LABELS = {
+    "ska-krav": "Ska",
+    "bör-krav": "Bör",
+    "avtalsvillkor": "Avtalsvillkor",
+    "information": "Information",
+    "rfi-fråga": "Fråga",
+}
+REQUIREMENT_KINDS = frozenset({"ska-krav", "bör-krav"})
+
+
+def frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    """A read-only view of a fresh dict copy."""
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    default: Scalar
+    description: str
+    unit: str = ""
+    choices: tuple[Scalar, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    stricter: str | None = None
+
+
+@dataclass(frozen=True)
+class LegalRef:
+    ref: str
+    provision: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule node: `all`/`any` over children, `not` over one child, or `test` of one fact."""
+
+    op: str
+    children: tuple[Rule, ...] = ()
+    fact: str = ""
+    test: str = ""
+    value: Any = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    version: str
+    status: str
+    title: str
+    area: str
+    document: str
+    section: str
+    kind: str
+    text: str
+    motiv: str
+    location: Location
+    text_en: str = ""
+    approved_by: str = ""
+    approved_on: str = ""
+    parameters: tuple[Parameter, ...] = ()
+    verifikat: str = ""
+    acceptance: str = ""
+    response: str = "ingen"
+    legal_basis: tuple[LegalRef, ...] = ()
+    when: Rule | None = None
+    requires: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()
+    needs_legal_review: bool = False
+    legal_review_note: str = ""
+    evaluation_weight: float | None = None
+    evaluation_note: str = ""
+    origin: str = "bundled"
+    overrides: Location | None = None
+    data: Mapping[str, Any] = field(default_factory=frozen, compare=False, repr=False)
+
+    @property
+    def is_requirement(self) -> bool:
+        return self.kind in REQUIREMENT_KINDS
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    name: str
+    number: str
+    verified: bool
+    source: str = ""
+    short: str = ""
+    provisions: Mapping[str, bool] = field(default_factory=frozen)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    id: str
+    name: str
+    amount_sek: int
+    valid_from: str
+    source: str
+    verified: bool
+    location: Location
+    valid_to: str = ""
+    amount_eur: int | None = None
+    legal_basis: LegalRef | None = None
+
+    def valid_on(self, day: str) -> bool:
+        return self.valid_from <= day and (not self.valid_to or day <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    title: str
+    sections: tuple[tuple[str, str], ...]
+    intro: str = ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    type: str
+    description: str
+    schema: Mapping[str, Any]
+    derived: bool = False
+
+
+@dataclass(frozen=True)
+class Library:
+    name: str
+    version: str
+    clauses: tuple[Clause, ...]
+    references: Mapping[str, Reference]
+    documents: Mapping[str, Document]
+    thresholds: tuple[Threshold, ...]
+    facts: Mapping[str, Fact]
+
+    def clause(self, clause_id: str) -> Clause | None:
+        return next((c for c in self.clauses if c.id == clause_id), None)
+
+
+@dataclass(frozen=True)
+class Forced:
+    clause: str
+    reason: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Profile:
+    title: str
+    reference: str
+    organisation: str
+    date: str
+    facts: Mapping[str, Any]
+    location: Location
+    department: str = ""
+    description: str = ""
+    contact: Mapping[str, str] = field(default_factory=frozen)
+    contract: Mapping[str, Any] = field(default_factory=frozen)
+    parameters: Mapping[str, Mapping[str, Scalar]] = field(default_factory=frozen)
+    include: tuple[Forced, ...] = ()
+    exclude: tuple[Forced, ...] = ()
+    show_motiv: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Check:
+    """One evaluated fact test, kept so every decision can be explained."""
+
+    fact: str
+    test: str
+    expected: Any
+    actual: Any
+    passed: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    clause: Clause
+    included: bool
+    reasons: tuple[str, ...]
+    checks: tuple[Check, ...] = ()

@@ -1,0 +1,196 @@
+"""Render: pure context building from decisions, and .docx bytes from a docxtpl template."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from tendergen.errors import Location, OutputError
+from tendergen.model import KIND_LABELS, Clause, Decision, Document, Library, Profile, Scalar
+
+BULLET = re.compile(r"^\s*[-•]\s+")
+TEXT_DOCUMENT_ORDER = (
+    "upphandlingsdokument", "kravspecifikation", "avtalsvillkor", "pub-instruktion", "sekretessforbindelse",
+    "sanktionsforsakran", "ilo-sjalvvardering", "exitplan", "rfi",
+)
+
+
+def format_value(value: Scalar) -> str:
+    """A parameter value as Swedish text: 10 000, 99,5, ja/nej."""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u00a0") if abs(value) >= 10000 else str(value)
+    if isinstance(value, float):
+        return (f"{value:g}" if not value.is_integer() else str(int(value))).replace(".", ",")
+    return value
+
+
+def parameter_values(clause: Clause, profile: Profile) -> dict[str, Scalar]:
+    """The clause's parameters with the profile's values over the defaults."""
+    chosen = profile.parameters.get(clause.id, {})
+    return {p.name: chosen.get(p.name, p.default) for p in clause.parameters}
+
+
+def clause_text(clause: Clause, values: Mapping[str, Scalar], profile: Profile, env: Any) -> str:
+    """Render one clause text in the sandbox: parameter values are data, never template code."""
+    from jinja2 import TemplateError, UndefinedError
+
+    names = {"organisation": profile.organisation, "title": profile.title, "reference": profile.reference}
+    try:
+        return str(env.from_string(clause.text).render({**names, **{k: format_value(v) for k, v in values.items()}}))
+    except UndefinedError as exc:
+        raise OutputError(f"clause {clause.id}: text uses an undefined variable: {exc.message}",
+                          location=clause.location, hint="declare the parameter in the clause") from exc
+    except TemplateError as exc:
+        raise OutputError(f"clause {clause.id}: cannot render text: {exc}", location=clause.location) from exc
+
+
+def text_environment() -> Any:
+    """The sandbox for clause texts: plain text out (escaping happens in the .docx stage)."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+
+def paragraphs(text: str) -> list[dict[str, Any]]:
+    """Split text at blank lines into paragraphs; lines starting with '- ' become bullet items."""
+    result: list[dict[str, Any]] = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if lines and all(BULLET.match(line) for line in lines):
+            result.extend({"bullet": True, "text": BULLET.sub("", line)} for line in lines)
+        elif lines and BULLET.match(lines[-1]) and not BULLET.match(lines[0]):
+            lead = [line for line in lines if not BULLET.match(line)]
+            result.append({"bullet": False, "text": " ".join(lead)})
+            result.extend({"bullet": True, "text": BULLET.sub("", line)} for line in lines if BULLET.match(line))
+        elif lines:
+            result.append({"bullet": False, "text": " ".join(lines)})
+    return result
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def documents_needed(decisions: Iterable[Decision]) -> list[str]:
+    """The documents that get at least one included clause, in publishing order."""
+    used = {d.clause.document for d in decisions if d.included}
+    return [doc for doc in TEXT_DOCUMENT_ORDER if doc in used]
+
+
+def _item(clause: Clause, profile: Profile, env: Any) -> dict[str, Any]:
+    text = clause_text(clause, parameter_values(clause, profile), profile, env)
+    evaluation = ""
+    if clause.kind == "bör-krav" and clause.evaluation_weight is not None:
+        evaluation = f"{clause.evaluation_weight:g} poäng. {_flat(clause.evaluation_note)}"
+    label = ""
+    if clause.is_requirement:
+        label = f"{KIND_LABELS[clause.kind]}-krav {clause.id}"
+    return {
+        "id": clause.id,
+        "title": clause.title,
+        "kind": clause.kind,
+        "kind_label": KIND_LABELS[clause.kind],
+        "label": label,
+        "heading": True,
+        "paragraphs": paragraphs(text),
+        "verifikat": _flat(clause.verifikat) if clause.is_requirement else "",
+        "evaluation": evaluation,
+        "motiv": _flat(clause.motiv) if profile.show_motiv else "",
+    }
+
+
+def context(profile: Profile, library: Library, decisions: Sequence[Decision], document_id: str) -> dict[str, Any]:
+    """Everything a document template needs, as plain data."""
+    env = text_environment()
+    doc: Document = library.documents[document_id]
+    chosen = [d.clause for d in decisions if d.included and d.clause.document == document_id]
+    sections = []
+    for section_id, section_title in doc.sections:
+        members = [c for c in chosen if c.section == section_id]
+        if not members:
+            continue
+        items = [_item(c, profile, env) for c in members]
+        sections.append({
+            "id": section_id,
+            "title": section_title,
+            "clauses": items,
+            "texts": [i for i in items if i["kind"] not in ("ska-krav", "bör-krav")],
+            "requirements": [i for i in items if i["kind"] in ("ska-krav", "bör-krav")],
+        })
+    contact = ", ".join(v for v in (profile.contact.get("name", ""), profile.contact.get("email", ""),
+                                    profile.contact.get("phone", "")) if v)
+    return {
+        "title": profile.title,
+        "reference": profile.reference,
+        "organisation": profile.organisation,
+        "department": profile.department,
+        "contact": contact,
+        "date": profile.date,
+        "library": f"{library.name} {library.version}",
+        "document_id": document_id,
+        "document_title": doc.title,
+        "intro": [p["text"] for p in paragraphs(doc.intro)] if doc.intro else [],
+        "sections": sections,
+    }
+
+
+def render_docx(template: Path, ctx: Mapping[str, Any], label: str) -> bytes:
+    """Render one docxtpl template with autoescape in the sandbox; return reproducible .docx bytes."""
+    import datetime as dt
+
+    from docxtpl import DocxTemplate
+    from jinja2 import StrictUndefined, TemplateError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    where = Location(label)
+    try:
+        tpl = DocxTemplate(str(template))
+    except Exception as exc:  # docx/zip libraries raise many types for a broken file
+        raise OutputError(f"cannot open Word template: {exc}", location=where,
+                          hint="the template must be a .docx saved by Word or LibreOffice") from exc
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    try:
+        tpl.render(dict(ctx), jinja_env=env, autoescape=True)
+    except (TemplateError, TypeError, AttributeError, ValueError) as exc:
+        # A house template is user input: its mistakes are reported, not shown as tracebacks.
+        detail = list(getattr(exc, "docx_context", []) or [])
+        hint = "template variables are listed in docs/templates.md"
+        if detail:
+            hint += "; near: " + " ".join(str(d) for d in detail)[:200]
+        raise OutputError(f"template error: {getattr(exc, 'message', None) or exc}", location=where, hint=hint) from exc
+    props = tpl.core_properties
+    day = dt.datetime.fromisoformat(str(ctx["date"])).replace(tzinfo=dt.timezone.utc)
+    props.title = f"{ctx['document_title']} – {ctx['title']}"
+    props.subject = str(ctx["title"])
+    props.author = str(ctx["organisation"])
+    props.last_modified_by = str(ctx["organisation"])
+    props.keywords = f"{ctx['reference']}; upphandling; {ctx['document_id']}"
+    props.category = str(ctx["document_title"])
+    props.comments = f"Skapad med tendergen från {ctx['library']}"
+    props.created = day
+    props.modified = day
+    props.revision = 1
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    return reproducible_zip(buffer.getvalue(), day.timetuple()[:6])
+
+
+def reproducible_zip(data: bytes, stamp: tuple[int, ...]) -> bytes:
+    """Rewrite a zip with fixed timestamps and entry order so equal content gives equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=(max(stamp[0], 1980), *stamp[1:6]))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name))
+    return out.getvalue()

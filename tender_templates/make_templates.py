@@ -1,0 +1,381 @@
+"""Write the bundled Word templates from clean, hand-written OOXML.
+
+Run `python tender_templates/make_templates.py` after changing this file and commit the .docx files.
+The templates are docxtpl templates: Jinja tags in the text. A municipality may replace any of them with
+its own house template that uses the same variables (see docs/templates.md).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+HERE = Path(__file__).resolve().parent
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+TEXT_WIDTH = 9638  # A4 (11906 twips) minus 2 cm margins on each side
+FONT = "Calibri"
+ACCENT = "1F3864"
+
+CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
+<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>
+<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>
+<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>
+<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>
+<Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/>
+<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>
+<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>
+<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
+<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>
+</Types>"""
+
+ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>
+<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>
+</Relationships>"""
+
+DOC_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>
+<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>
+<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/>
+<Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>
+<Relationship Id="rId6" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>
+<Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/>
+</Relationships>"""
+
+CORE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<dc:title>tendergen</dc:title><dc:creator>tendergen</dc:creator><cp:revision>1</cp:revision>
+<dcterms:created xsi:type="dcterms:W3CDTF">2026-01-01T00:00:00Z</dcterms:created>
+<dcterms:modified xsi:type="dcterms:W3CDTF">2026-01-01T00:00:00Z</dcterms:modified>
+</cp:coreProperties>"""
+
+APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>tendergen</Application></Properties>"""
+
+SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:settings xmlns:w="{W_NS}">
+<w:zoom w:percent="100"/>
+<w:defaultTabStop w:val="1304"/>
+<w:characterSpacingControl w:val="doNotCompress"/>
+<w:updateFields w:val="true"/>
+<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>
+<w:decimalSymbol w:val=","/>
+<w:listSeparator w:val=";"/>
+</w:settings>"""
+
+
+FONT_TABLE = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:fonts xmlns:w="{W_NS}"><w:font w:name="{FONT}"><w:panose1 w:val="020F0502020204030204"/><w:charset w:val="00"/><w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font></w:fonts>"""
+
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def _solid(color: str) -> str:
+    return f'<a:solidFill><a:srgbClr val="{color}"/></a:solidFill>'
+
+
+def _line(width: int) -> str:
+    return f'<a:ln w="{width}">{_solid("1F3864")}</a:ln>'
+
+
+_COLORS = [("dk1", "000000"), ("lt1", "FFFFFF"), ("dk2", "1F3864"), ("lt2", "E7E6E6"), ("accent1", "1F3864"),
+           ("accent2", "C55A11"), ("accent3", "548235"), ("accent4", "7F6000"), ("accent5", "2E75B6"),
+           ("accent6", "70AD47"), ("hlink", "0563C1"), ("folHlink", "954F72")]
+THEME = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<a:theme xmlns:a="{A_NS}" name="tendergen">'
+    '<a:themeElements><a:clrScheme name="tendergen">'
+    + "".join(f'<a:{n}><a:srgbClr val="{c}"/></a:{n}>' for n, c in _COLORS)
+    + '</a:clrScheme><a:fontScheme name="tendergen">'
+    f'<a:majorFont><a:latin typeface="{FONT}"/><a:ea typeface=""/><a:cs typeface=""/></a:majorFont>'
+    f'<a:minorFont><a:latin typeface="{FONT}"/><a:ea typeface=""/><a:cs typeface=""/></a:minorFont>'
+    '</a:fontScheme><a:fmtScheme name="tendergen"><a:fillStyleLst>'
+    + _solid("1F3864") * 3
+    + "</a:fillStyleLst><a:lnStyleLst>" + _line(6350) + _line(12700) + _line(19050)
+    + "</a:lnStyleLst><a:effectStyleLst>" + "<a:effectStyle><a:effectLst/></a:effectStyle>" * 3
+    + "</a:effectStyleLst><a:bgFillStyleLst>" + _solid("FFFFFF") * 3
+    + "</a:bgFillStyleLst></a:fmtScheme></a:themeElements></a:theme>"
+)
+
+
+def _rpr(size: int = 0, bold: bool = False, italic: bool = False, color: str = "") -> str:
+    parts = []
+    if bold:
+        parts.append("<w:b/>")
+    if italic:
+        parts.append("<w:i/>")
+    if color:
+        parts.append(f'<w:color w:val="{color}"/>')
+    if size:
+        parts.append(f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
+    return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
+
+
+def _style(style_id: str, name: str, ppr: str = "", rpr: str = "", based: str = "Normal", extra: str = "") -> str:
+    based_on = f'<w:basedOn w:val="{based}"/>' if based else ""
+    return (f'<w:style w:type="paragraph" w:styleId="{style_id}"><w:name w:val="{name}"/>{based_on}'
+            f'<w:next w:val="Normal"/>{extra}<w:qFormat/>{f"<w:pPr>{ppr}</w:pPr>" if ppr else ""}{rpr}</w:style>')
+
+
+def _heading(level: int, size: int, before: int) -> str:
+    ppr = (f'<w:keepNext/><w:keepLines/><w:numPr><w:ilvl w:val="{level - 1}"/><w:numId w:val="1"/></w:numPr>'
+           f'<w:spacing w:before="{before}" w:after="120"/><w:outlineLvl w:val="{level - 1}"/>')
+    return _style(f"Heading{level}", f"heading {level}", ppr, _rpr(size, bold=True, color=ACCENT))
+
+
+STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="{W_NS}">
+<w:docDefaults>
+<w:rPrDefault><w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/><w:sz w:val="21"/><w:szCs w:val="21"/><w:lang w:val="sv-SE" w:eastAsia="sv-SE" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>
+<w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault>
+</w:docDefaults>
+<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>
+<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>
+<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
+<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:semiHidden/></w:style>
+{_style("Title", "Title", '<w:spacing w:before="2400" w:after="240"/>', _rpr(56, bold=True, color=ACCENT))}
+{_style("Subtitle", "Subtitle", '<w:spacing w:after="720"/>', _rpr(32, color="404040"))}
+{_heading(1, 30, 360)}
+{_heading(2, 24, 240)}
+{_heading(3, 21, 200)}
+{_style("TOCHeading", "TOC Heading", '<w:keepNext/><w:spacing w:before="240" w:after="240"/>', _rpr(30, bold=True, color=ACCENT))}
+{_style("TOC1", "toc 1", f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:before="60" w:after="60"/>', _rpr(bold=True))}
+{_style("TOC2", "toc 2", f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:after="40"/><w:ind w:left="284"/>')}
+{_style("ListBullet", "List Bullet", '<w:numPr><w:numId w:val="2"/></w:numPr><w:spacing w:after="60"/><w:ind w:left="567" w:hanging="283"/>')}
+{_style("TableText", "Table Text", '<w:spacing w:before="20" w:after="60" w:line="240" w:lineRule="auto"/>', _rpr(19))}
+{_style("TableHeading", "Table Heading", '<w:keepNext/><w:spacing w:before="40" w:after="40" w:line="240" w:lineRule="auto"/>', _rpr(19, bold=True, color="FFFFFF"))}
+{_style("Note", "Note", '<w:spacing w:before="20" w:after="60" w:line="240" w:lineRule="auto"/>', _rpr(17, italic=True, color="505050"))}
+{_style("MetaLine", "Meta Line", '<w:spacing w:after="60"/>', _rpr(22))}
+{_style("Header", "header", f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:after="0"/>', _rpr(16, color="505050"))}
+{_style("Footer", "footer", f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:after="0"/>', _rpr(16, color="505050"))}
+<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:left w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:right w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="8496B0"/></w:tblBorders></w:tblPr></w:style>
+</w:styles>"""
+
+
+def _level(ilvl: int, text: str, indent: int, hanging: int, fmt: str = "decimal", style: str = "") -> str:
+    pstyle = f'<w:pStyle w:val="{style}"/>' if style else ""
+    return (f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{pstyle}'
+            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+            f'<w:pPr><w:ind w:left="{indent}" w:hanging="{hanging}"/></w:pPr></w:lvl>')
+
+
+NUMBERING = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:numbering xmlns:w="{W_NS}">
+<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="multilevel"/>
+{_level(0, "%1.", 567, 567, style="Heading1")}{_level(1, "%1.%2", 709, 709, style="Heading2")}{_level(2, "%1.%2.%3", 851, 851, style="Heading3")}
+</w:abstractNum>
+<w:abstractNum w:abstractNumId="1"><w:multiLevelType w:val="hybridMultilevel"/>
+{_level(0, "•", 567, 283, fmt="bullet")}
+</w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>
+<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>
+</w:numbering>"""
+
+
+def run(text: str, rpr: str = "") -> str:
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def para(text: str = "", style: str = "", keep_next: bool = False) -> str:
+    ppr = (f'<w:pStyle w:val="{style}"/>' if style else "") + ("<w:keepNext/>" if keep_next else "")
+    return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{run(text) if text else ''}</w:p>"
+
+
+def tag(statement: str) -> str:
+    """A paragraph that holds only a docxtpl block tag; docxtpl removes the paragraph itself."""
+    return para("{%p " + statement + " %}")
+
+
+def field(instr: str, shown: str) -> str:
+    return f'<w:fldSimple w:instr=" {instr} "><w:r><w:t>{shown}</w:t></w:r></w:fldSimple>'
+
+
+HEADER = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:hdr xmlns:w="{W_NS}"><w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr>{run("{{ organisation }}")}<w:r><w:tab/></w:r>{run("{{ document_title }} · {{ reference }}")}</w:p></w:hdr>"""
+
+FOOTER = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:ftr xmlns:w="{W_NS}"><w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>{run("{{ title }}")}<w:r><w:tab/></w:r>{run("Sida ")}{field("PAGE", "1")}{run(" av ")}{field("NUMPAGES", "1")}</w:p></w:ftr>"""
+
+PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+
+TOC = (
+    para("Innehåll", "TOCHeading")
+    + '<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+    '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+    '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    + run("Innehållsförteckningen uppdateras när dokumentet öppnas (eller med F9).")
+    + '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+)
+
+TITLE_PAGE = (
+    para("{{ title }}", "Title")
+    + para("{{ document_title }}", "Subtitle")
+    + para("Upphandlande myndighet: {{ organisation }}", "MetaLine")
+    + tag("if department")
+    + para("Beställande verksamhet: {{ department }}", "MetaLine")
+    + tag("endif")
+    + para("Diarienummer: {{ reference }}", "MetaLine")
+    + para("Datum: {{ date }}", "MetaLine")
+    + tag("if contact")
+    + para("Kontaktperson: {{ contact }}", "MetaLine")
+    + tag("endif")
+    + para("Klausulbibliotek: {{ library }}", "MetaLine")
+    + PAGE_BREAK
+    + TOC
+    + PAGE_BREAK
+)
+
+def _paragraphs(style: str) -> str:
+    """The paragraphs of one clause text: plain or bulleted."""
+    return (
+        tag("for para in item.paragraphs")
+        + tag("if para.bullet")
+        + para("{{ para.text }}", "ListBullet")
+        + tag("else")
+        + para("{{ para.text }}", style)
+        + tag("endif")
+        + tag("endfor")
+    )
+
+
+def cell(width: int, content: str, shade: str = "") -> str:
+    fill = f'<w:shd w:val="clear" w:color="auto" w:fill="{shade}"/>' if shade else ""
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{fill}</w:tcPr>{content}</w:tc>'
+
+
+def row(cells: str, header: bool = False) -> str:
+    trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else ""
+    return f"<w:tr>{trpr}{cells}</w:tr>"
+
+
+def table(widths: list[int], header: list[str], body_rows: str) -> str:
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    head = row("".join(cell(w, para(h, "TableHeading"), ACCENT) for w, h in zip(widths, header)), header=True)
+    return (f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+            f'<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+            f'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{head}{body_rows}</w:tbl>')
+
+
+REQUIREMENT_WIDTHS = [1750, 4688, 700, 1000, 1500]
+
+
+def _loop_row(statement: str) -> str:
+    return row(cell(REQUIREMENT_WIDTHS[0], para("{%tr " + statement + " %}", "TableText"))
+               + "".join(cell(w, para("", "TableText")) for w in REQUIREMENT_WIDTHS[1:]))
+
+
+REQUIREMENT_ROW = row(
+    cell(REQUIREMENT_WIDTHS[0], para("{{ item.id }}", "TableText"))
+    + cell(REQUIREMENT_WIDTHS[1],
+           para("{{ item.title }}", "TableHeadingDark")
+           + _paragraphs("TableText")
+           + para("Verifikat: {{ item.verifikat }}", "Note")
+           + tag("if item.evaluation")
+           + para("Utvärdering: {{ item.evaluation }}", "Note")
+           + tag("endif")
+           + tag("if item.motiv")
+           + para("Motiv: {{ item.motiv }}", "Note")
+           + tag("endif"))
+    + cell(REQUIREMENT_WIDTHS[2], para("{{ item.kind_label }}", "TableText"))
+    + cell(REQUIREMENT_WIDTHS[3], para("", "TableText"))
+    + cell(REQUIREMENT_WIDTHS[4], para("", "TableText"))
+)
+
+REQUIREMENTS_BODY = (
+    tag("for section in sections")
+    + para("{{ section.title }}", "Heading1")
+    + tag("for item in section.texts")
+    + _paragraphs("Normal")
+    + tag("endfor")
+    + tag("if section.requirements")
+    + table(REQUIREMENT_WIDTHS, ["Id", "Krav", "Typ", "Uppfylls (Ja/Nej)", "Leverantörens svar"],
+            _loop_row("for item in section.requirements") + REQUIREMENT_ROW + _loop_row("endfor"))
+    + tag("endif")
+    + tag("endfor")
+)
+
+TEXT_BODY = (
+    tag("for section in sections")
+    + para("{{ section.title }}", "Heading1")
+    + tag("for item in section.clauses")
+    + tag("if item.heading")
+    + para("{{ item.title }}", "Heading2")
+    + tag("endif")
+    + tag("if item.label")
+    + para("{{ item.label }}", "Note")
+    + tag("endif")
+    + _paragraphs("Normal")
+    + tag("if item.verifikat")
+    + para("Verifikat: {{ item.verifikat }}", "Note")
+    + tag("endif")
+    + tag("endfor")
+    + tag("endfor")
+)
+
+INTRO = tag("for text in intro") + para("{{ text }}") + tag("endfor")
+
+SECTION_PROPERTIES = (
+    f'<w:sectPr><w:headerReference w:type="default" r:id="rId4"/><w:footerReference w:type="default" r:id="rId5"/>'
+    '<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1418" w:right="1134" w:bottom="1134" w:left="1134" '
+    'w:header="567" w:footer="567" w:gutter="0"/><w:titlePg/></w:sectPr>'
+)
+
+
+def document(body: str) -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
+            f"<w:body>{TITLE_PAGE}{INTRO}{body}{SECTION_PROPERTIES}</w:body></w:document>")
+
+
+def write_docx(path: Path, body: str) -> None:
+    styles = STYLES.replace(
+        "</w:styles>",
+        _style("TableHeadingDark", "Requirement Title", '<w:keepNext/><w:spacing w:before="20" w:after="40" w:line="240" w:lineRule="auto"/>',
+               _rpr(19, bold=True)) + "</w:styles>",
+    )
+    parts = {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels/.rels": ROOT_RELS,
+        "docProps/core.xml": CORE,
+        "docProps/app.xml": APP,
+        "word/document.xml": document(body),
+        "word/_rels/document.xml.rels": DOC_RELS,
+        "word/styles.xml": styles,
+        "word/numbering.xml": NUMBERING,
+        "word/settings.xml": SETTINGS,
+        "word/header1.xml": HEADER,
+        "word/footer1.xml": FOOTER,
+        "word/fontTable.xml": FONT_TABLE,
+        "word/theme/theme1.xml": THEME,
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, xml in parts.items():
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, xml.encode("utf-8"))
+
+
+TEMPLATES = {
+    "kravspecifikation": REQUIREMENTS_BODY,
+    "upphandlingsdokument": TEXT_BODY,
+    "avtalsvillkor": TEXT_BODY,
+    "pub-instruktion": TEXT_BODY,
+    "sekretessforbindelse": TEXT_BODY,
+    "sanktionsforsakran": TEXT_BODY,
+    "ilo-sjalvvardering": TEXT_BODY,
+    "exitplan": TEXT_BODY,
+    "rfi": TEXT_BODY,
+}
+
+if __name__ == "__main__":
+    for name, body in TEMPLATES.items():
+        write_docx(HERE / f"{name}.docx", body)
+        print(f"wrote {name}.docx")
