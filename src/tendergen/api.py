@@ -132,6 +132,7 @@ def manifest(profile: Profile, library: Library, decisions: Sequence[Decision],
             {
                 "id": d.clause.id,
                 "version": d.clause.version,
+                "title": d.clause.title,
                 "included": d.included,
                 "document": d.clause.document,
                 "origin": d.clause.origin + (" (override)" if d.clause.overrides else ""),

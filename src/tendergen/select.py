@@ -8,6 +8,7 @@ from typing import Any
 from tendergen.errors import InvalidInput, TendergenError, raise_if
 from tendergen.model import Check, Clause, Decision, Library, Profile, Rule
 
+NEGATION = {"eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in", "gt": "lte", "lte": "gt", "gte": "lt", "lt": "gte"}
 SYMBOLS = {"eq": "=", "ne": "≠", "in": "∈", "not_in": "∉", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
 
 
@@ -35,7 +36,7 @@ def evaluate(rule: Rule, facts: Mapping[str, Any]) -> tuple[bool, tuple[Check, .
     results = [evaluate(child, facts) for child in rule.children]
     if rule.op == "not":
         outcome, checks = results[0]
-        return not outcome, checks
+        return not outcome, tuple(Check(c.fact, NEGATION[c.test], c.expected, c.actual, not c.passed) for c in checks)
     outcome = all(r for r, _ in results) if rule.op == "all" else any(r for r, _ in results)
     # Explain with the children that agree with the outcome: for a failed `all`, the failing ones.
     deciding = [checks for r, checks in results if r == outcome]

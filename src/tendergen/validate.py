@@ -418,9 +418,9 @@ def library(layers: Sequence[LibrarySources], known: Mapping[str, Fact]) -> Libr
                 by_id[item.id] = item
     for what, value in (("library.yaml", meta.name), ("references.yaml", meta.references),
                         ("sections.yaml", meta.documents), ("thresholds.yaml", meta.thresholds)):
-        if not value and not problems:
-            problems.append(_problem(f"the clause library has no {what}", Location(str(layers[0].folder))))
-    raise_if(problems)
+        if not value:
+            problems.append(_problem(f"the clause library has no usable {what}", Location(str(layers[0].folder))))
+            raise_if(problems)
     assert meta.references is not None and meta.documents is not None and meta.thresholds is not None
     clauses = tuple(sorted(by_id.values(), key=lambda c: c.id))
     problems.extend(_cross_checks(clauses, meta.references, meta.documents))
