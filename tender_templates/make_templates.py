@@ -259,7 +259,7 @@ def row(cells: str, header: bool = False) -> str:
 
 def table(widths: list[int], header: list[str], body_rows: str) -> str:
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    head = row("".join(cell(w, para(h, "TableHeading"), ACCENT) for w, h in zip(widths, header)), header=True)
+    head = row("".join(cell(w, para(h, "TableHeading"), ACCENT) for w, h in zip(widths, header, strict=True)), header=True)
     return (f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
             f'<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
             f'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{head}{body_rows}</w:tbl>')
@@ -324,7 +324,7 @@ TEXT_BODY = (
 INTRO = tag("for text in intro") + para("{{ text }}") + tag("endfor")
 
 SECTION_PROPERTIES = (
-    f'<w:sectPr><w:headerReference w:type="default" r:id="rId4"/><w:footerReference w:type="default" r:id="rId5"/>'
+    '<w:sectPr><w:headerReference w:type="default" r:id="rId4"/><w:footerReference w:type="default" r:id="rId5"/>'
     '<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1418" w:right="1134" w:bottom="1134" w:left="1134" '
     'w:header="567" w:footer="567" w:gutter="0"/><w:titlePg/></w:sectPr>'
 )

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from conftest import EXAMPLES, ROOT
 from helpers import docx_as_text, header_footer_text, pdf_pages, pdf_text
-
 from tendergen import api, render
 from tendergen.errors import OutputError
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 from click.testing import CliRunner
-from conftest import ROOT
 
+from conftest import ROOT
 from tendergen.cli import cli
 
 SAAS = ROOT / "examples" / "saas-verksamhetssystem.yaml"
@@ -23,7 +23,8 @@ def test_validate_ok(runner: CliRunner) -> None:
     assert "library ok:" in result.output and "profile ok:" in result.output
 
 
-def test_invalid_profile_exit_3_with_location_and_hint(runner: CliRunner, tree: Callable[[dict[str, str]], Path]) -> None:
+def test_invalid_profile_exit_3_with_location_and_hint(runner: CliRunner,
+                                                       tree: Callable[[dict[str, str]], Path]) -> None:
     tree({"p.yaml": SAAS.read_text("utf-8").replace("delivery_model: saas", "delivery_model: moln")})
     result = runner.invoke(cli, ["validate", "p.yaml"])
     assert result.exit_code == 3

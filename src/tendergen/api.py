@@ -42,7 +42,7 @@ def today() -> str:
     """The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
     return dt.date.today().isoformat()
 
 
@@ -63,7 +63,8 @@ def load_profile(session: Session, path: Path) -> Profile:
 
 def load_profiles(session: Session, paths: Sequence[Path]) -> list[Profile]:
     """Validate several profiles and report the problems of all of them together."""
-    profiles, problems = [], []
+    profiles: list[Profile] = []
+    problems: list[TendergenError] = []
     for path in paths:
         try:
             profiles.append(load_profile(session, path))
@@ -137,7 +138,8 @@ def manifest(profile: Profile, library: Library, decisions: Sequence[Decision],
                 "document": d.clause.document,
                 "origin": d.clause.origin + (" (override)" if d.clause.overrides else ""),
                 "reasons": list(d.reasons),
-                **({"parameters": render.parameter_values(d.clause, profile)} if d.included and d.clause.parameters else {}),
+                **({"parameters": render.parameter_values(d.clause, profile)}
+                   if d.included and d.clause.parameters else {}),
             }
             for d in decisions
         ],

@@ -63,7 +63,7 @@ def write_build(out_dir: Path, files: Mapping[str, bytes], manifest: Mapping[str
         for name, data in [*files.items(), (MANIFEST, manifest_bytes(manifest))]:
             staged.append((stage(out_dir / name, data), out_dir / name))
         for tmp, final in staged:
-            os.replace(tmp, final)
+            tmp.replace(final)
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
@@ -80,7 +80,7 @@ def stage(path: Path, data: bytes) -> Path:
     """Write data to a temporary file beside `path` (synced to disk) and return its path."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; outputs are ordinary shared documents
+        Path(tmp).chmod(0o666 & ~_umask())  # mkstemp creates 0600; outputs are ordinary shared documents
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -99,4 +99,4 @@ def _umask() -> int:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write one file atomically: a synced temporary file renamed into place."""
-    os.replace(stage(path, data), path)
+    stage(path, data).replace(path)

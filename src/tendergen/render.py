@@ -166,7 +166,7 @@ def render_docx(template: Path, ctx: Mapping[str, Any], label: str) -> bytes:
             hint += "; near: " + " ".join(str(d) for d in detail)[:200]
         raise OutputError(f"template error: {getattr(exc, 'message', None) or exc}", location=where, hint=hint) from exc
     props = tpl.core_properties
-    day = dt.datetime.fromisoformat(str(ctx["date"])).replace(tzinfo=dt.timezone.utc)
+    day = dt.datetime.fromisoformat(str(ctx["date"])).replace(tzinfo=dt.UTC)
     props.title = f"{ctx['document_title']} – {ctx['title']}"
     props.subject = str(ctx["title"])
     props.author = str(ctx["organisation"])
@@ -179,17 +179,17 @@ def render_docx(template: Path, ctx: Mapping[str, Any], label: str) -> bytes:
     props.revision = 1
     buffer = io.BytesIO()
     tpl.save(buffer)
-    return reproducible_zip(buffer.getvalue(), day.timetuple()[:6])
+    return reproducible_zip(buffer.getvalue(), (day.year, day.month, day.day, 0, 0, 0))
 
 
-def reproducible_zip(data: bytes, stamp: tuple[int, ...]) -> bytes:
+def reproducible_zip(data: bytes, stamp: tuple[int, int, int, int, int, int]) -> bytes:
     """Rewrite a zip with fixed timestamps and entry order so equal content gives equal bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
     names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in names:
-            info = zipfile.ZipInfo(name, date_time=(max(stamp[0], 1980), *stamp[1:6]))
+            info = zipfile.ZipInfo(name, date_time=(max(stamp[0], 1980), *stamp[1:]))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             target.writestr(info, source.read(name))

@@ -238,8 +238,10 @@ def _parameter(name: str, spec: Mapping[str, Any], loc: Location, problems: Prob
 
 def parameter_value_problem(param: Parameter, value: Any) -> str:
     """Why `value` is not a valid value of `param`, or '' when it is."""
-    expected = {"integer": int, "number": (int, float), "string": str, "boolean": bool}[param.type]
-    if isinstance(value, bool) != (param.type == "boolean") or not isinstance(value, expected):
+    expected: dict[str, type | tuple[type, ...]] = {
+        "integer": int, "number": (int, float), "string": str, "boolean": bool}
+    wanted = expected[param.type]
+    if isinstance(value, bool) != (param.type == "boolean") or not isinstance(value, wanted):
         return f"{value!r} is not of type {param.type}"
     if param.choices and value not in param.choices:
         return f"{value!r} is not one of {', '.join(map(str, param.choices))}"
@@ -408,7 +410,8 @@ def library(layers: Sequence[LibrarySources], known: Mapping[str, Fact]) -> Libr
                     continue
                 if item.id in seen_here:
                     problems.append(
-                        _problem(f"duplicate clause id {item.id!r}", item.location, f"also defined at {seen_here[item.id]}")
+                        _problem(f"duplicate clause id {item.id!r}", item.location,
+                                 f"also defined at {seen_here[item.id]}")
                     )
                     continue
                 seen_here[item.id] = item.location
@@ -615,7 +618,8 @@ def profile(source: Source, lib: Library, *, organisation: str = "", today: str 
     org = data.get("organisation") or organisation
     if not org:
         problems.append(_problem("no organisation: the documents need the contracting authority's name",
-                                 locate(tree, [], label), "add 'organisation: ...' to the profile or to tendergen.yaml"))
+                                 locate(tree, [], label),
+                                 "add 'organisation: ...' to the profile or to tendergen.yaml"))
     raise_if(problems)
     return Profile(
         title=data["title"],
@@ -643,21 +647,25 @@ def _parameter_problems(tree: Any, label: str, params: Mapping[str, Mapping[str,
         if target is None:
             loc = locate(tree, ["parameters", clause_id], label, key=True)
             problems.append(_problem(f"parameters for unknown clause {clause_id!r}", loc,
-                                     _suggest(clause_id, (c.id for c in lib.clauses)) or "see `tendergen clauses list`"))
+                                     _suggest_clause(clause_id, lib)))
             continue
         declared = {p.name: p for p in target.parameters}
         for name, value in values.items():
             loc = locate(tree, ["parameters", clause_id, name], label)
             param = declared.get(name)
             if param is None:
-                hint = _suggest(name, declared) or (
-                    f"{clause_id} has parameters: {', '.join(declared)}" if declared else f"{clause_id} has no parameters")
+                listing = f"{clause_id} has parameters: {', '.join(declared)}" if declared else "it has no parameters"
+                hint = _suggest(name, declared) or listing
                 problems.append(_problem(f"{clause_id} has no parameter {name!r}", loc, hint))
                 continue
             problem = parameter_value_problem(param, value)
             if problem:
                 problems.append(_problem(f"{clause_id}.{name}: {problem}", loc, param.description))
     return problems
+
+
+def _suggest_clause(clause_id: str, lib: Library) -> str:
+    return _suggest(clause_id, (c.id for c in lib.clauses)) or "see `tendergen clauses list`"
 
 
 def _forced(tree: Any, label: str, items: list[dict[str, str]], kind: str, lib: Library,
@@ -667,7 +675,7 @@ def _forced(tree: Any, label: str, items: list[dict[str, str]], kind: str, lib: 
         loc = locate(tree, [kind, i, "clause"], label)
         if lib.clause(item["clause"]) is None:
             problems.append(_problem(f"{kind}: unknown clause {item['clause']!r}", loc,
-                                     _suggest(item["clause"], (c.id for c in lib.clauses)) or "see `tendergen clauses list`"))
+                                     _suggest_clause(item["clause"], lib)))
             continue
         result.append(Forced(item["clause"], item["reason"].strip(), loc))
     return tuple(result)
