@@ -102,6 +102,29 @@ def explain(ctx: click.Context, profile: Path, as_json: bool, only: str | None) 
     click.echo(f"{count} of {len(decisions)} clauses included")
 
 
+@cli.command()
+@click.pass_context
+def lint(ctx: click.Context) -> None:
+    """Check the clause library's quality and list the clauses awaiting legal review.
+
+    Finds requirements without verifikat or acceptance, unused parameters, numeric parameters without a
+    declared stricter direction, unverified legal references without a review flag, near-duplicate texts
+    and requirements on retired clauses. Exits 3 when there are findings.
+    """
+    from tendergen.errors import InvalidInput
+    from tendergen.lint import lint as run_lint
+
+    library = _session(ctx).library
+    report = run_lint(library)
+    if report.needs_review:
+        click.echo(f"{len(report.needs_review)} clause(s) need legal review:")
+        for c in report.needs_review:
+            click.echo(f"  {c.id:<28} {' '.join(c.legal_review_note.split())}")
+    if report.problems:
+        raise InvalidInput(problems=report.problems)
+    click.echo(f"lint ok: {len(library.clauses)} clauses")
+
+
 @cli.group()
 def clauses() -> None:
     """Browse the clause library (bundled and workspace clauses)."""
