@@ -40,7 +40,8 @@ def clause_text(clause: Clause, values: Mapping[str, Scalar], profile: Profile, 
     """Render one clause text in the sandbox: parameter values are data, never template code."""
     from jinja2 import TemplateError, UndefinedError
 
-    names = {"organisation": profile.organisation, "title": profile.title, "reference": profile.reference}
+    names = {"organisation": profile.organisation, "title": profile.title, "reference": profile.reference,
+             **contract_names(profile)}
     try:
         return str(env.from_string(clause.text).render({**names, **{k: format_value(v) for k, v in values.items()}}))
     except UndefinedError as exc:
@@ -48,6 +49,17 @@ def clause_text(clause: Clause, values: Mapping[str, Scalar], profile: Profile, 
                           location=clause.location, hint="declare the parameter in the clause") from exc
     except TemplateError as exc:
         raise OutputError(f"clause {clause.id}: cannot render text: {exc}", location=clause.location) from exc
+
+
+def contract_names(profile: Profile) -> dict[str, str]:
+    """The contract term as text for clause texts: {{ avtalstid_ar }}, {{ optioner }}, {{ antal_optioner }}."""
+    years = profile.contract.get("years")
+    options = list(profile.contract.get("options", ()))
+    return {
+        "avtalstid_ar": format_value(years) if years is not None else "[avtalstid fylls i]",
+        "optioner": " + ".join(format_value(o) for o in options) if options else "[inga optioner]",
+        "antal_optioner": str(len(options)),
+    }
 
 
 def text_environment() -> Any:

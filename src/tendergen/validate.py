@@ -32,7 +32,7 @@ Path_ = Sequence[str | int]
 DIRECT_AWARD_LIMIT = "direktupphandlingsgrans"
 EU_THRESHOLD = "eu-troskelvarde-kommuner"
 NEAR_LIMIT_SHARE = 0.8
-TEXT_GLOBALS = frozenset({"organisation", "title", "reference"})
+TEXT_GLOBALS = frozenset({"organisation", "title", "reference", "avtalstid_ar", "optioner", "antal_optioner"})
 CLOUD_MODELS = ("saas", "hybrid")
 OUTER_PROCEDURES = ("annonserad-under-troskelvardet", "direktupphandling")
 
@@ -585,6 +585,7 @@ def derived_facts(given: Mapping[str, Any], contract: Mapping[str, Any], lib: Li
         "direct_award": given["procedure"] == "direktupphandling",
         "cloud_service": given["delivery_model"] in CLOUD_MODELS or given["subcategory"] == "it-som-tjanst",
         "contract_total_years": float(contract.get("years", 0)) + float(sum(contract.get("options", ()))),
+        "has_options": bool(contract.get("options")),
     }
 
 
