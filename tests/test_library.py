@@ -6,11 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from test_validate import CLAUSE, WORKSPACE
 
+from conftest import ROOT
 from tendergen import api
 from tendergen.lint import lint
+from test_validate import CLAUSE, WORKSPACE
 
 DESIGN_AREAS = {"tillganglighet", "exit", "informationssakerhet", "sekretess", "personuppgifter", "kris",
                 "hallbarhet", "ai", "sanktioner", "sla", "leverans", "samverkan", "andringar", "ekonomi",
@@ -76,7 +76,8 @@ def test_consultants_with_classified_information(session: api.Session) -> None:
 
 @pytest.mark.parametrize(("change", "finding"), [
     (lambda t: t.replace("{{ dagar }}", "90"), "parameter 'dagar' is not used in the text"),
-    (lambda t: t.replace(", stricter: higher", ""), "numeric parameter 'dagar' does not declare which direction is stricter"),
+    (lambda t: t.replace(", stricter: higher", ""),
+     "numeric parameter 'dagar' does not declare which direction is stricter"),
     (lambda t: t + 'legal_basis:\n  - {ref: lou, provision: "7 kap. 2 §"}\n', "cites unverified 7 kap. 2 § LOU"),
 ])
 def test_lint_findings(tree: Callable[[dict[str, str]], Path], change: Callable[[str], str], finding: str) -> None:
