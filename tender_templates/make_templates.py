@@ -151,6 +151,7 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 {_style("TOC1", "toc 1", f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:before="60" w:after="60"/>', _rpr(bold=True))}
 {_style("TOC2", "toc 2", f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:after="40"/><w:ind w:left="284"/>')}
 {_style("ListBullet", "List Bullet", '<w:numPr><w:numId w:val="2"/></w:numPr><w:spacing w:after="60"/><w:ind w:left="567" w:hanging="283"/>')}
+{_style("ListItem", "List Item", '<w:tabs><w:tab w:val="left" w:pos="567"/></w:tabs><w:spacing w:after="60"/><w:ind w:left="567" w:hanging="425"/>')}
 {_style("TableText", "Table Text", '<w:spacing w:before="20" w:after="60" w:line="240" w:lineRule="auto"/>', _rpr(19))}
 {_style("TableHeading", "Table Heading", '<w:keepNext/><w:spacing w:before="40" w:after="40" w:line="240" w:lineRule="auto"/>', _rpr(19, bold=True, color="FFFFFF"))}
 {_style("Note", "Note", '<w:spacing w:before="20" w:after="60" w:line="240" w:lineRule="auto"/>', _rpr(17, italic=True, color="505050"))}
@@ -240,6 +241,8 @@ def _paragraphs(style: str) -> str:
         tag("for para in item.paragraphs")
         + tag("if para.bullet")
         + para("{{ para.text }}", "ListBullet")
+        + tag("elif para.numbered")
+        + para("{{ para.text }}", "ListItem")
         + tag("else")
         + para("{{ para.text }}", style)
         + tag("endif")

@@ -12,7 +12,7 @@ from typing import Any
 from tendergen.errors import Location, OutputError
 from tendergen.model import KIND_LABELS, Clause, Decision, Document, Library, Profile, Scalar
 
-BULLET = re.compile(r"^\s*[-•]\s+")
+LIST_MARKER = re.compile(r"^([-•]|\d{1,2}[.)]|[a-zåäö]\))\s+")
 TEXT_DOCUMENT_ORDER = (
     "upphandlingsdokument", "kravspecifikation", "avtalsvillkor", "pub-instruktion", "sekretessforbindelse",
     "sanktionsforsakran", "ilo-sjalvvardering", "exitplan", "rfi",
@@ -71,18 +71,28 @@ def text_environment() -> Any:
 
 
 def paragraphs(text: str) -> list[dict[str, Any]]:
-    """Split text at blank lines into paragraphs; lines starting with '- ' become bullet items."""
+    """Split text into paragraphs at blank lines and list markers.
+
+    A line starting with '- ' is a bullet item; '1. ', '2) ', 'a) ' starts a numbered item that keeps its
+    own number (so "punkt 3" stays stable). Other lines continue the paragraph or item above them.
+    """
     result: list[dict[str, Any]] = []
     for block in re.split(r"\n\s*\n", text.strip()):
-        lines = [line.strip() for line in block.splitlines() if line.strip()]
-        if lines and all(BULLET.match(line) for line in lines):
-            result.extend({"bullet": True, "text": BULLET.sub("", line)} for line in lines)
-        elif lines and BULLET.match(lines[-1]) and not BULLET.match(lines[0]):
-            lead = [line for line in lines if not BULLET.match(line)]
-            result.append({"bullet": False, "text": " ".join(lead)})
-            result.extend({"bullet": True, "text": BULLET.sub("", line)} for line in lines if BULLET.match(line))
-        elif lines:
-            result.append({"bullet": False, "text": " ".join(lines)})
+        items: list[tuple[str, str]] = []
+        for line in block.splitlines():
+            stripped = line.strip()
+            marker = LIST_MARKER.match(stripped)
+            if marker or not items:
+                items.append((marker.group(1) if marker else "", stripped[marker.end():] if marker else stripped))
+            elif stripped:
+                items[-1] = (items[-1][0], f"{items[-1][1]} {stripped}")
+        for mark, body in items:
+            if mark in ("-", "•"):
+                result.append({"bullet": True, "numbered": False, "text": body})
+            elif mark:
+                result.append({"bullet": False, "numbered": True, "text": f"{mark}\t{body}"})
+            elif body:
+                result.append({"bullet": False, "numbered": False, "text": body})
     return result
 
 
