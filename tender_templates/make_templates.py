@@ -271,9 +271,19 @@ def table(widths: list[int], header: list[str], body_rows: str) -> str:
 REQUIREMENT_WIDTHS = [1750, 4688, 700, 1000, 1500]
 
 
-def _loop_row(statement: str) -> str:
-    return row(cell(REQUIREMENT_WIDTHS[0], para("{%tr " + statement + " %}", "TableText"))
-               + "".join(cell(w, para("", "TableText")) for w in REQUIREMENT_WIDTHS[1:]))
+def _loop_row(statement: str, widths: list[int] = REQUIREMENT_WIDTHS) -> str:
+    return row(cell(widths[0], para("{%tr " + statement + " %}", "TableText"))
+               + "".join(cell(w, para("", "TableText")) for w in widths[1:]))
+
+
+def loop_table(widths: list[int], header: list[str], loop: str, cells: list[str]) -> str:
+    """A table with a repeated header row and one body row per item of `loop`."""
+    body = row("".join(cell(w, c) for w, c in zip(widths, cells, strict=True)))
+    return table(widths, header, _loop_row(f"for item in {loop}", widths) + body + _loop_row("endfor", widths))
+
+
+def text_cell(expression: str, style: str = "TableText") -> str:
+    return para("{{ " + expression + " }}", style)
 
 
 REQUIREMENT_ROW = row(
@@ -322,6 +332,35 @@ TEXT_BODY = (
     + tag("endif")
     + tag("endfor")
     + tag("endfor")
+)
+
+ACCEPTANCE_WIDTHS = [1600, 2600, 3038, 1100, 1300]
+ACCEPTANCE_BODY = (
+    tag("for section in sections")
+    + para("{{ section.title }}", "Heading1")
+    + loop_table(ACCEPTANCE_WIDTHS, ["Id", "Krav", "Kontroll vid acceptanstest", "Resultat (G/EG)", "Sign./datum"],
+                 "section.requirements",
+                 [text_cell("item.id"), text_cell("item.title", "TableHeadingDark") + text_cell("item.kind_label", "Note"),
+                  text_cell("item.acceptance"), para("", "TableText"), para("", "TableText")])
+    + tag("endfor")
+    + para("Underskrifter", "Heading1")
+    + para("Acceptanstestet har genomförts enligt protokollet ovan. Krav som inte är godkända har åtgärdats "
+           "och testats om, eller undantagits genom ett skriftligt beslut av Kommunen som bifogas protokollet.")
+    + table([4819, 4819], ["För Kommunen", "För Leverantören"],
+            row(cell(4819, para("Namn, datum och underskrift", "Note") + para("") + para(""))
+                + cell(4819, para("Namn, datum och underskrift", "Note") + para("") + para(""))))
+)
+
+WHY_WIDTHS = [2200, 2500, 3238, 1700]
+WHY_BODY = (
+    para("Valda klausuler", "Heading1")
+    + loop_table(WHY_WIDTHS, ["Id och version", "Rubrik och dokument", "Skäl", "Rättslig grund"], "included",
+                 [text_cell("item.id") + text_cell("item.version", "Note"),
+                  text_cell("item.title") + text_cell("item.document_title", "Note"),
+                  text_cell("item.reasons"), text_cell("item.legal_basis")])
+    + para("Klausuler som inte valts", "Heading1")
+    + loop_table([2200, 2500, 4938], ["Id", "Rubrik", "Skäl"], "excluded",
+                 [text_cell("item.id"), text_cell("item.title"), text_cell("item.reasons")])
 )
 
 INTRO = tag("for text in intro") + para("{{ text }}") + tag("endfor")
@@ -376,6 +415,8 @@ TEMPLATES = {
     "ilo-sjalvvardering": TEXT_BODY,
     "exitplan": TEXT_BODY,
     "rfi": TEXT_BODY,
+    "acceptanstestprotokoll": ACCEPTANCE_BODY,
+    "urvalsredovisning": WHY_BODY,
 }
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ TEXT_DOCUMENT_ORDER = (
     "upphandlingsdokument", "kravspecifikation", "avtalsvillkor", "pub-instruktion", "sekretessforbindelse",
     "sanktionsforsakran", "ilo-sjalvvardering", "exitplan", "rfi",
 )
+ACCEPTANCE = "acceptanstestprotokoll"
+WHY = "urvalsredovisning"
 
 
 def format_value(value: Scalar) -> str:
@@ -102,8 +104,10 @@ def _flat(text: str) -> str:
 
 def documents_needed(decisions: Iterable[Decision]) -> list[str]:
     """The documents that get at least one included clause, in publishing order."""
-    used = {d.clause.document for d in decisions if d.included}
-    return [doc for doc in TEXT_DOCUMENT_ORDER if doc in used]
+    chosen = [d.clause for d in decisions if d.included]
+    used = {c.document for c in chosen}
+    generated = [ACCEPTANCE] if any(c.is_requirement for c in chosen) else []
+    return [doc for doc in TEXT_DOCUMENT_ORDER if doc in used] + generated + [WHY]
 
 
 def _item(clause: Clause, profile: Profile, env: Any) -> dict[str, Any]:
@@ -128,24 +132,8 @@ def _item(clause: Clause, profile: Profile, env: Any) -> dict[str, Any]:
     }
 
 
-def context(profile: Profile, library: Library, decisions: Sequence[Decision], document_id: str) -> dict[str, Any]:
-    """Everything a document template needs, as plain data."""
-    env = text_environment()
+def _base(profile: Profile, library: Library, document_id: str) -> dict[str, Any]:
     doc: Document = library.documents[document_id]
-    chosen = [d.clause for d in decisions if d.included and d.clause.document == document_id]
-    sections = []
-    for section_id, section_title in doc.sections:
-        members = [c for c in chosen if c.section == section_id]
-        if not members:
-            continue
-        items = [_item(c, profile, env) for c in members]
-        sections.append({
-            "id": section_id,
-            "title": section_title,
-            "clauses": items,
-            "texts": [i for i in items if i["kind"] not in ("ska-krav", "bör-krav")],
-            "requirements": [i for i in items if i["kind"] in ("ska-krav", "bör-krav")],
-        })
     contact = ", ".join(v for v in (profile.contact.get("name", ""), profile.contact.get("email", ""),
                                     profile.contact.get("phone", "")) if v)
     return {
@@ -159,8 +147,70 @@ def context(profile: Profile, library: Library, decisions: Sequence[Decision], d
         "document_id": document_id,
         "document_title": doc.title,
         "intro": [p["text"] for p in paragraphs(doc.intro)] if doc.intro else [],
-        "sections": sections,
     }
+
+
+def context(profile: Profile, library: Library, decisions: Sequence[Decision], document_id: str) -> dict[str, Any]:
+    """Everything a document template needs, as plain data."""
+    if document_id == ACCEPTANCE:
+        return acceptance_context(profile, library, decisions)
+    if document_id == WHY:
+        return why_context(profile, library, decisions)
+    env = text_environment()
+    chosen = [d.clause for d in decisions if d.included and d.clause.document == document_id]
+    sections = []
+    for section_id, section_title in library.documents[document_id].sections:
+        members = [c for c in chosen if c.section == section_id]
+        if not members:
+            continue
+        items = [_item(c, profile, env) for c in members]
+        sections.append({
+            "id": section_id,
+            "title": section_title,
+            "clauses": items,
+            "texts": [i for i in items if i["kind"] not in ("ska-krav", "bör-krav")],
+            "requirements": [i for i in items if i["kind"] in ("ska-krav", "bör-krav")],
+        })
+    return {**_base(profile, library, document_id), "sections": sections}
+
+
+def acceptance_context(profile: Profile, library: Library, decisions: Sequence[Decision]) -> dict[str, Any]:
+    """One row per included requirement, grouped by the document sections it appears in."""
+    requirements = [d.clause for d in decisions if d.included and d.clause.is_requirement]
+    sections = []
+    for document_id in TEXT_DOCUMENT_ORDER:
+        doc = library.documents.get(document_id)
+        for section_id, section_title in doc.sections if doc else ():
+            rows = [{"id": c.id, "title": c.title, "kind_label": f"{KIND_LABELS[c.kind]}-krav",
+                     "acceptance": _flat(c.acceptance)}
+                    for c in requirements if c.document == document_id and c.section == section_id]
+            if rows:
+                sections.append({"title": f"{doc.title}: {section_title}" if doc else section_title,
+                                 "requirements": rows})
+    return {**_base(profile, library, ACCEPTANCE), "sections": sections}
+
+
+def legal_basis_text(clause: Clause, library: Library) -> list[str]:
+    """Each legal basis of a clause as Swedish text, unverified ones marked."""
+    result = []
+    for basis in clause.legal_basis:
+        ref = library.references[basis.ref]
+        verified = ref.provisions.get(basis.provision, False) if basis.provision else ref.verified
+        name = " ".join(filter(None, [basis.provision, ref.short or ref.name]))
+        result.append(name + ("" if verified else " (ej verifierad)"))
+    return result
+
+
+def why_context(profile: Profile, library: Library, decisions: Sequence[Decision]) -> dict[str, Any]:
+    """For the file: every clause in or out, with the reasons and legal basis."""
+    def row(d: Decision) -> dict[str, Any]:
+        doc = library.documents.get(d.clause.document)
+        return {"id": d.clause.id, "version": f"version {d.clause.version}", "title": d.clause.title,
+                "document_title": doc.title if doc else d.clause.document, "reasons": "\n".join(d.reasons),
+                "legal_basis": "\n".join(legal_basis_text(d.clause, library))}
+    return {**_base(profile, library, WHY),
+            "included": [row(d) for d in decisions if d.included],
+            "excluded": [row(d) for d in decisions if not d.included]}
 
 
 def render_docx(template: Path, ctx: Mapping[str, Any], label: str) -> bytes:
