@@ -152,6 +152,7 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 {_style("TOC2", "toc 2", f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:after="40"/><w:ind w:left="284"/>')}
 {_style("ListBullet", "List Bullet", '<w:numPr><w:numId w:val="2"/></w:numPr><w:spacing w:after="60"/><w:ind w:left="567" w:hanging="283"/>')}
 {_style("ListItem", "List Item", '<w:tabs><w:tab w:val="left" w:pos="567"/></w:tabs><w:spacing w:after="60"/><w:ind w:left="567" w:hanging="425"/>')}
+{_style("TableId", "Table Id", '<w:spacing w:before="20" w:after="60" w:line="240" w:lineRule="auto"/>', _rpr(16))}
 {_style("TableText", "Table Text", '<w:spacing w:before="20" w:after="60" w:line="240" w:lineRule="auto"/>', _rpr(19))}
 {_style("TableHeading", "Table Heading", '<w:keepNext/><w:spacing w:before="40" w:after="40" w:line="240" w:lineRule="auto"/>', _rpr(19, bold=True, color="FFFFFF"))}
 {_style("Note", "Note", '<w:spacing w:before="20" w:after="60" w:line="240" w:lineRule="auto"/>', _rpr(17, italic=True, color="505050"))}
@@ -268,7 +269,7 @@ def table(widths: list[int], header: list[str], body_rows: str) -> str:
             f'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{head}{body_rows}</w:tbl>')
 
 
-REQUIREMENT_WIDTHS = [1750, 4688, 700, 1000, 1500]
+REQUIREMENT_WIDTHS = [2000, 4438, 700, 1000, 1500]
 
 
 def _loop_row(statement: str, widths: list[int] = REQUIREMENT_WIDTHS) -> str:
@@ -287,7 +288,7 @@ def text_cell(expression: str, style: str = "TableText") -> str:
 
 
 REQUIREMENT_ROW = row(
-    cell(REQUIREMENT_WIDTHS[0], para("{{ item.id }}", "TableText"))
+    cell(REQUIREMENT_WIDTHS[0], para("{{ item.id }}", "TableId"))
     + cell(REQUIREMENT_WIDTHS[1],
            para("{{ item.title }}", "TableHeadingDark")
            + _paragraphs("TableText")
@@ -334,13 +335,13 @@ TEXT_BODY = (
     + tag("endfor")
 )
 
-ACCEPTANCE_WIDTHS = [1600, 2600, 3038, 1100, 1300]
+ACCEPTANCE_WIDTHS = [2000, 2400, 2838, 1100, 1300]
 ACCEPTANCE_BODY = (
     tag("for section in sections")
     + para("{{ section.title }}", "Heading1")
     + loop_table(ACCEPTANCE_WIDTHS, ["Id", "Krav", "Kontroll vid acceptanstest", "Resultat (G/EG)", "Sign./datum"],
                  "section.requirements",
-                 [text_cell("item.id"), text_cell("item.title", "TableHeadingDark") + text_cell("item.kind_label", "Note"),
+                 [text_cell("item.id", "TableId"), text_cell("item.title", "TableHeadingDark") + text_cell("item.kind_label", "Note"),
                   text_cell("item.acceptance"), para("", "TableText"), para("", "TableText")])
     + tag("endfor")
     + para("Underskrifter", "Heading1")
@@ -355,12 +356,12 @@ WHY_WIDTHS = [2200, 2500, 3238, 1700]
 WHY_BODY = (
     para("Valda klausuler", "Heading1")
     + loop_table(WHY_WIDTHS, ["Id och version", "Rubrik och dokument", "Skäl", "Rättslig grund"], "included",
-                 [text_cell("item.id") + text_cell("item.version", "Note"),
+                 [text_cell("item.id", "TableId") + text_cell("item.version", "Note"),
                   text_cell("item.title") + text_cell("item.document_title", "Note"),
                   text_cell("item.reasons"), text_cell("item.legal_basis")])
     + para("Klausuler som inte valts", "Heading1")
     + loop_table([2200, 2500, 4938], ["Id", "Rubrik", "Skäl"], "excluded",
-                 [text_cell("item.id"), text_cell("item.title"), text_cell("item.reasons")])
+                 [text_cell("item.id", "TableId"), text_cell("item.title"), text_cell("item.reasons")])
 )
 
 INTRO = tag("for text in intro") + para("{{ text }}") + tag("endfor")
