@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tendergen import __version__, load, render, select, validate
+from tendergen import __version__, load, matrix, render, select, validate
 from tendergen.errors import InvalidInput, Location, TendergenError
 from tendergen.model import Decision, Library, Profile
 from tendergen.output import sha256, write_build
@@ -105,12 +105,19 @@ def render_build(session: Session, profile_path: Path) -> tuple[Profile, dict[st
         ctx = render.context(profile, session.library, decisions, document_id)
         template = template_path(session, document_id)
         files[f"{document_id}.docx"] = render.render_docx(template, ctx, load.where(template))
+    matrix_rows = matrix.rows(profile, session.library, decisions)
+    if matrix_rows:
+        files[matrix.FILE] = matrix.write_xlsx(profile, matrix_rows)
     inputs = [{"role": "profile", "name": profile_path.name, "sha256": sha256(raw.raw)}]
     if session.workspace_path:
         inputs.append({"role": "workspace", "name": session.workspace_path.name,
                        "sha256": sha256(session.workspace_path.read_bytes())})
     inputs += session.library_inputs()
-    return profile, files, manifest(profile, session.library, decisions, inputs, files)
+    data = manifest(profile, session.library, decisions, inputs, files)
+    if matrix_rows:
+        data["matrix"] = {"file": matrix.FILE, "checksum": matrix.checksum(profile.reference, matrix_rows),
+                          "ids": [r.id for r in matrix_rows]}
+    return profile, files, data
 
 
 def build(session: Session, profile_path: Path, out_dir: Path, *, force: bool = False) -> BuildResult:
@@ -118,6 +125,40 @@ def build(session: Session, profile_path: Path, out_dir: Path, *, force: bool = 
     profile, files, data = render_build(session, profile_path)
     removed = write_build(out_dir, files, data, force=force)
     return BuildResult(files, data, tuple(removed), profile.warnings)
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """The manifest.json of a build folder."""
+    import json
+
+    path = out_dir / "manifest.json"
+    try:
+        data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError as exc:
+        raise InvalidInput("no manifest.json here: not a tendergen build folder",
+                           location=Location(load.where(out_dir)),
+                           hint="give the folder that `tendergen build -o` wrote") from exc
+    except ValueError as exc:
+        raise InvalidInput(f"manifest.json is not valid JSON: {exc}", location=Location(load.where(path))) from exc
+    return data
+
+
+def verify(out_dir: Path) -> list[tuple[str, str]]:
+    """Each output the manifest lists, with its state: 'ok', 'edited' or 'missing'."""
+    result = []
+    for entry in read_manifest(out_dir).get("outputs", []):
+        path = out_dir / entry["file"]
+        if not path.is_file():
+            state = "missing"
+        else:
+            state = "ok" if sha256(path.read_bytes()) == entry["sha256"] else "edited"
+        result.append((entry["file"], state))
+    return result
+
+
+def import_answers(matrix_path: Path, build_dir: Path) -> matrix.AnswerReport:
+    """Read a supplier's filled requirement matrix and check it against the build it came from."""
+    return matrix.read_answers(matrix_path, read_manifest(build_dir))
 
 
 def manifest(profile: Profile, library: Library, decisions: Sequence[Decision],

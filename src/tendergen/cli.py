@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -222,6 +223,55 @@ def build(ctx: click.Context, profile: Path, out_dir: Path, force: bool) -> None
         click.echo(f"removed {out_dir / name} (no longer part of this build, unchanged since the last one)")
     click.echo(f"{included} clauses in {len(result.files)} documents; manifest: {out_dir / 'manifest.json'} "
                f"({time.perf_counter() - started:.2f} s)")
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def verify(out_dir: Path) -> None:
+    """Check the documents in a build folder against its manifest: which were edited or are missing.
+
+    Exits 0 when every file is as built, 1 when any was edited or is missing.
+    """
+    from tendergen import api
+
+    states = api.verify(out_dir)
+    for name, state in states:
+        click.echo(f"{state:>8}  {out_dir / name}")
+    changed = [name for name, state in states if state != "ok"]
+    if changed:
+        click.echo(f"{len(changed)} of {len(states)} files differ from the build", err=True)
+        sys.exit(1)
+    click.echo(f"all {len(states)} files are as built")
+
+
+@cli.group()
+def answers() -> None:
+    """Work with suppliers' answers to the requirement matrix."""
+
+
+@answers.command("import")
+@click.argument("matrix_file", metavar="MATRIX", type=EXISTING_FILE)
+@click.option("--build", "build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
+              help="The build folder the matrix was published from (holds manifest.json).")
+def answers_import(matrix_file: Path, build_dir: Path) -> None:
+    """Read a supplier's filled kravmatris.xlsx and report unmet or unanswered ska-krav.
+
+    The matrix must be the one this build wrote, with its requirements unchanged (checked by reference and
+    checksum). Exits 0 when every ska-krav is answered Ja, 1 otherwise.
+    """
+    from tendergen import api
+
+    report = api.import_answers(matrix_file, build_dir)
+    for label, group in (("NOT MET (Nej)", report.unmet), ("UNANSWERED", report.unanswered),
+                         ("INVALID ANSWER", report.invalid)):
+        for a in group:
+            click.echo(f"{label:<15} {a.id:<28} row {a.row}" + (f": {a.answer!r}" if a in report.invalid else ""))
+    yes = sum(a.answer == "Ja" for a in report.answers)
+    click.echo(f"{len(report.answers)} requirements: {yes} Ja, {len(report.unmet)} ska-krav Nej, "
+               f"{len(report.unanswered)} ska-krav unanswered, {len(report.invalid)} invalid")
+    if not report.acceptable:
+        click.echo("the tender does not meet every ska-krav", err=True)
+        sys.exit(1)
 
 
 def main() -> None:

@@ -110,7 +110,7 @@ def documents_needed(decisions: Iterable[Decision]) -> list[str]:
     return [doc for doc in TEXT_DOCUMENT_ORDER if doc in used] + generated + [WHY]
 
 
-def _item(clause: Clause, profile: Profile, env: Any) -> dict[str, Any]:
+def clause_item(clause: Clause, profile: Profile, env: Any) -> dict[str, Any]:
     text = clause_text(clause, parameter_values(clause, profile), profile, env)
     evaluation = ""
     if clause.kind == "bör-krav" and clause.evaluation_weight is not None:
@@ -163,7 +163,7 @@ def context(profile: Profile, library: Library, decisions: Sequence[Decision], d
         members = [c for c in chosen if c.section == section_id]
         if not members:
             continue
-        items = [_item(c, profile, env) for c in members]
+        items = [clause_item(c, profile, env) for c in members]
         sections.append({
             "id": section_id,
             "title": section_title,

@@ -1,0 +1,224 @@
+"""The requirement matrix (kravmatris.xlsx) a supplier fills in, and reading a filled one back."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tendergen.errors import InvalidInput, Location
+from tendergen.load import where
+from tendergen.model import Decision, Library, Profile
+
+FILE = "kravmatris.xlsx"
+SHEET = "Kravmatris"
+INFO_SHEET = "Om matrisen"
+HEADER = ("Id", "Typ", "Avsnitt", "Krav", "Verifikat", "Uppfylls (Ja/Nej)", "Leverantörens svar")
+ANSWERS = ("Ja", "Nej")
+CHECKSUM_LABEL = "Kontrollsumma"
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    kind: str
+    section: str
+    text: str
+    verifikat: str
+
+
+def rows(profile: Profile, library: Library, decisions: Sequence[Decision]) -> list[Row]:
+    """One row per included requirement, in document and section order."""
+    from tendergen import render
+
+    env = render.text_environment()
+    result = []
+    for document_id in render.TEXT_DOCUMENT_ORDER:
+        doc = library.documents.get(document_id)
+        for section_id, section_title in doc.sections if doc else ():
+            for d in decisions:
+                c = d.clause
+                if d.included and c.is_requirement and c.document == document_id and c.section == section_id:
+                    item = render.clause_item(c, profile, env)
+                    text = "\n".join(p["text"].replace("\t", " ") for p in item["paragraphs"])
+                    result.append(Row(c.id, "Ska" if c.kind == "ska-krav" else "Bör", section_title,
+                                      f"{c.title}\n{text}", item["verifikat"]))
+    return result
+
+
+def checksum(reference: str, matrix_rows: Sequence[Row]) -> str:
+    """A fingerprint of the tender reference and every question cell: changes if any of them changes."""
+    data = json.dumps([reference, [[r.id, r.kind, r.section, r.text, r.verifikat] for r in matrix_rows]],
+                      ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+
+
+def write_xlsx(profile: Profile, matrix_rows: Sequence[Row]) -> bytes:
+    """The matrix workbook: locked questions, a Ja/Nej list, frozen header, filter and print titles."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from tendergen.render import reproducible_zip
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append(HEADER)
+    for r in matrix_rows:
+        ws.append([r.id, r.kind, r.section, r.text, r.verifikat, None, None])
+    last = len(matrix_rows) + 1
+    widths = (22, 6, 24, 70, 40, 14, 45)
+    for col, width in zip("ABCDEFG", widths, strict=True):
+        ws.column_dimensions[col].width = width
+    header_fill = PatternFill("solid", fgColor="1F3864")
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    answer_fill = PatternFill("solid", fgColor="FFF2CC")
+    for row in ws.iter_rows(min_row=2, max_row=last):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for cell in row[5:]:
+            cell.protection = Protection(locked=False)
+            cell.fill = answer_fill
+    if matrix_rows:
+        choice = DataValidation(type="list", formula1='"' + ",".join(ANSWERS) + '"', allow_blank=True,
+                                showErrorMessage=True, errorTitle="Ogiltigt svar", error="Svara Ja eller Nej.")
+        choice.add(f"F2:F{last}")
+        ws.add_data_validation(choice)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:G{last}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
+
+    info = wb.create_sheet(INFO_SHEET)
+    for line in (
+        ("Upphandling", profile.title),
+        ("Diarienummer", profile.reference),
+        ("Upphandlande myndighet", profile.organisation),
+        ("Datum", profile.date),
+        (CHECKSUM_LABEL, checksum(profile.reference, matrix_rows)),
+        ("Anvisning", "Besvara varje krav i kolumnerna Uppfylls (Ja/Nej) och Leverantörens svar. Ändra inte "
+                      "kraven: matrisen kontrolleras mot upphandlingen när den läses in."),
+    ):
+        info.append(line)
+    info.column_dimensions["A"].width = 24
+    info.column_dimensions["B"].width = 90
+    info.protection.sheet = True
+
+    day = dt.datetime.fromisoformat(profile.date)
+    wb.properties.creator = profile.organisation
+    wb.properties.title = f"Kravmatris – {profile.title}"
+    wb.properties.subject = profile.reference
+    wb.properties.created = day
+    wb.properties.modified = day
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return reproducible_zip(_normalised(buffer.getvalue(), day), (day.year, day.month, day.day, 0, 0, 0))
+
+
+FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color",
+              "name", "family", "charset", "scheme")
+
+
+def _normalised(data: bytes, day: Any) -> bytes:
+    """Fix what openpyxl writes: <font> children in the schema's order, and the save time as modified date."""
+    import zipfile
+
+    from lxml import etree
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    styles = etree.fromstring(source.read("xl/styles.xml"))
+    for font in styles.iter("{*}font"):
+        font[:] = sorted(font, key=lambda e: FONT_ORDER.index(etree.QName(e).localname))
+    core = etree.fromstring(source.read("docProps/core.xml"))
+    for stamp in core.iter("{http://purl.org/dc/terms/}modified", "{http://purl.org/dc/terms/}created"):
+        stamp.text = day.strftime("%Y-%m-%dT%H:%M:%SZ")
+    replaced = {"xl/styles.xml": styles, "docProps/core.xml": core}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            tree = replaced.get(info.filename)
+            payload = source.read(info.filename) if tree is None else etree.tostring(
+                tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+            target.writestr(info, payload)
+    return out.getvalue()
+
+
+# --- reading answers back ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: str
+    kind: str
+    answer: str
+    comment: str
+    row: int
+
+
+@dataclass(frozen=True)
+class AnswerReport:
+    answers: tuple[Answer, ...]
+    unmet: tuple[Answer, ...]
+    unanswered: tuple[Answer, ...]
+    invalid: tuple[Answer, ...]
+
+    @property
+    def acceptable(self) -> bool:
+        return not (self.unmet or self.unanswered or self.invalid)
+
+
+def read_answers(path: Path, manifest: Mapping[str, Any]) -> AnswerReport:
+    """Read a supplier's filled matrix and check it is the one this build produced, unaltered."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    label = where(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise InvalidInput("cannot read the matrix as an .xlsx workbook", location=Location(label),
+                           hint="the supplier must return the kravmatris.xlsx file of this tender") from exc
+    if SHEET not in wb.sheetnames or INFO_SHEET not in wb.sheetnames:
+        raise InvalidInput(f"not a tendergen requirement matrix (sheets {SHEET!r} and {INFO_SHEET!r} missing)",
+                           location=Location(label))
+    info = {str(r[0]): r[1] for r in wb[INFO_SHEET].iter_rows(values_only=True) if r and r[0]}
+    expected = manifest.get("matrix", {})
+    if info.get("Diarienummer") != manifest["profile"]["reference"] or info.get(CHECKSUM_LABEL) != expected.get(
+            "checksum"):
+        raise InvalidInput(
+            f"the matrix belongs to another tender or version (reference {info.get('Diarienummer')!r})",
+            location=Location(label), hint="check that the supplier answered the matrix published with this tender")
+    sheet_rows = list(wb[SHEET].iter_rows(min_row=2, values_only=True))
+    found = [Row(str(r[0] or ""), str(r[1] or ""), str(r[2] or ""), str(r[3] or ""), str(r[4] or ""))
+             for r in sheet_rows]
+    if checksum(manifest["profile"]["reference"], found) != expected["checksum"]:
+        changed = [r.id for r, want in zip(found, expected.get("ids", []), strict=False) if r.id != want]
+        raise InvalidInput(
+            "the requirements in the matrix were changed after publication"
+            + (f" (first changed row: {changed[0]})" if changed else ""),
+            location=Location(f"{label} [{SHEET}]"),
+            hint="a supplier may only fill in the answer columns; ask for an answer on the original matrix")
+    answers = tuple(Answer(r.id, r.kind, str(raw[5] or "").strip(), str(raw[6] or "").strip(), i + 2)
+                    for i, (r, raw) in enumerate(zip(found, sheet_rows, strict=True)))
+    return AnswerReport(
+        answers=answers,
+        unmet=tuple(a for a in answers if a.kind == "Ska" and a.answer == "Nej"),
+        unanswered=tuple(a for a in answers if a.kind == "Ska" and not a.answer),
+        invalid=tuple(a for a in answers if a.answer and a.answer not in ANSWERS),
+    )
