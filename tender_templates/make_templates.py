@@ -288,7 +288,10 @@ def text_cell(expression: str, style: str = "TableText") -> str:
 
 
 REQUIREMENT_ROW = row(
-    cell(REQUIREMENT_WIDTHS[0], para("{{ item.id }}", "TableId"))
+    cell(REQUIREMENT_WIDTHS[0],
+         '<w:p><w:pPr><w:pStyle w:val="TableId"/></w:pPr>'
+         '<w:bookmarkStart w:id="{{ item.bookmark_id }}" w:name="{{ item.bookmark }}"/>'
+         + run("{{ item.id }}") + '<w:bookmarkEnd w:id="{{ item.bookmark_id }}"/></w:p>')
     + cell(REQUIREMENT_WIDTHS[1],
            para("{{ item.title }}", "TableHeadingDark")
            + _paragraphs("TableText")
@@ -332,6 +335,14 @@ TEXT_BODY = (
     + para("Verifikat: {{ item.verifikat }}", "Note")
     + tag("endif")
     + tag("endfor")
+    + tag('if section.id == "utvardering" and criteria')
+    + para("Utvärderingskriterier", "Heading2")
+    + para("Följande bör-krav i kravspecifikationen ger mervärde i utvärderingen med angivet antal poäng.")
+    + loop_table([2000, 3638, 900, 3100], ["Id", "Kriterium", "Poäng", "Bedömning"], "criteria",
+                 [text_cell("item.id", "TableId"), text_cell("item.title"), text_cell("item.weight"),
+                  text_cell("item.note")])
+    + para("Högsta möjliga poäng: {{ criteria_total }}.")
+    + tag("endif")
     + tag("endfor")
 )
 

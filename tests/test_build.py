@@ -59,6 +59,19 @@ def test_kravspecifikation_has_requirement_rows_and_answer_columns(built_example
     assert "Exempelkommunen" in headers and "KS 2026/0412" in headers and "Sida" in headers
 
 
+def test_requirements_have_bookmarks_and_criteria_table(built_examples: dict[str, Path]) -> None:
+    import zipfile
+
+    out = built_examples["saas-verksamhetssystem"]
+    xml = zipfile.ZipFile(out / "kravspecifikation.docx").read("word/document.xml").decode("utf-8")
+    assert 'w:name="krav_SAK_INCIDENT"' in xml
+    ids = re.findall(r'<w:bookmarkStart w:id="(\d+)"', xml)
+    assert len(ids) == len(set(ids)) >= 20
+    text = docx_as_text(out / "upphandlingsdokument.docx")
+    assert "[Heading 2] Utvärderingskriterier" in text
+    assert "TILL-WCAG22 | Tillgänglighet enligt WCAG 2.2 nivå AA (utvärderingskriterium) | 3 | " in text
+
+
 def test_avtalsvillkor_are_numbered_headings(built_examples: dict[str, Path]) -> None:
     text = docx_as_text(built_examples["saas-verksamhetssystem"] / "avtalsvillkor.docx")
     assert "[Heading 1] Personuppgifter" in text

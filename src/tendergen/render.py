@@ -171,7 +171,20 @@ def context(profile: Profile, library: Library, decisions: Sequence[Decision], d
             "texts": [i for i in items if i["kind"] not in ("ska-krav", "bör-krav")],
             "requirements": [i for i in items if i["kind"] in ("ska-krav", "bör-krav")],
         })
-    return {**_base(profile, library, document_id), "sections": sections}
+    for number, item in enumerate((i for sec in sections for i in sec["requirements"]), start=1000):
+        item["bookmark_id"] = number
+        item["bookmark"] = bookmark_name(item["id"])
+    criteria = [{"id": c.id, "title": c.title, "weight": format_value(c.evaluation_weight or 0),
+                 "note": _flat(c.evaluation_note)}
+                for d in decisions if d.included and (c := d.clause).kind == "bör-krav"]
+    total = sum(d.clause.evaluation_weight or 0 for d in decisions if d.included and d.clause.kind == "bör-krav")
+    return {**_base(profile, library, document_id), "sections": sections, "criteria": criteria,
+            "criteria_total": format_value(total)}
+
+
+def bookmark_name(clause_id: str) -> str:
+    """The Word bookmark of a requirement, e.g. krav_SAK_INCIDENT (letters, digits, _; at most 40)."""
+    return ("krav_" + re.sub(r"[^A-Za-z0-9]", "_", clause_id))[:40]
 
 
 def acceptance_context(profile: Profile, library: Library, decisions: Sequence[Decision]) -> dict[str, Any]:
