@@ -158,7 +158,7 @@ def context(profile: Profile, library: Library, decisions: Sequence[Decision], d
         return why_context(profile, library, decisions)
     env = text_environment()
     chosen = [d.clause for d in decisions if d.included and d.clause.document == document_id]
-    sections = []
+    sections: list[dict[str, Any]] = []
     for section_id, section_title in library.documents[document_id].sections:
         members = [c for c in chosen if c.section == section_id]
         if not members:
@@ -190,7 +190,7 @@ def bookmark_name(clause_id: str) -> str:
 def acceptance_context(profile: Profile, library: Library, decisions: Sequence[Decision]) -> dict[str, Any]:
     """One row per included requirement, grouped by the document sections it appears in."""
     requirements = [d.clause for d in decisions if d.included and d.clause.is_requirement]
-    sections = []
+    sections: list[dict[str, Any]] = []
     for document_id in TEXT_DOCUMENT_ORDER:
         doc = library.documents.get(document_id)
         for section_id, section_title in doc.sections if doc else ():
