@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -110,3 +111,15 @@ def test_readme_documents_every_command_and_option() -> None:
     for param in cli.params:
         for opt in getattr(param, "opts", []):
             assert opt.startswith("-") is False or opt in readme, opt
+
+
+def test_build_pdf_fills_the_table_of_contents(runner: CliRunner, tmp_path: Path) -> None:
+    from helpers import pdf_text
+
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["build", str(ROOT / "examples" / "hardvara-ramavtal.yaml"), "-o", str(out), "--pdf"])
+    assert result.exit_code == 0, result.output
+    text = pdf_text(out / "pdf" / "avtalsvillkor.pdf")
+    assert "Innehållsförteckningen uppdateras" not in text
+    assert re.search(r"1\.\s*Definitioner\.{5,}\s*\d+", text), text[:800]
+    assert not any(o["file"].startswith("pdf/") for o in json.loads((out / "manifest.json").read_text())["outputs"])

@@ -207,8 +207,10 @@ def clauses_show(ctx: click.Context, clause_id: str) -> None:
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the documents and manifest.json (created if missing).")
 @click.option("--force", is_flag=True, help="Overwrite documents even if they were edited after the last build.")
+@click.option("--pdf", "with_pdf", is_flag=True,
+              help="Also write PDF copies into DIR/pdf/ through LibreOffice, with the table of contents filled.")
 @click.pass_context
-def build(ctx: click.Context, profile: Path, out_dir: Path, force: bool) -> None:
+def build(ctx: click.Context, profile: Path, out_dir: Path, force: bool, with_pdf: bool) -> None:
     """Write the Word documents for PROFILE into a folder, with a manifest of what went in and why."""
     from tendergen import api
 
@@ -223,6 +225,13 @@ def build(ctx: click.Context, profile: Path, out_dir: Path, force: bool) -> None
         click.echo(f"removed {out_dir / name} (no longer part of this build, unchanged since the last one)")
     click.echo(f"{included} clauses in {len(result.files)} documents; manifest: {out_dir / 'manifest.json'} "
                f"({time.perf_counter() - started:.2f} s)")
+    if with_pdf:
+        from tendergen import pdf
+
+        docs = [out_dir / name for name in result.files if name.endswith(".docx")]
+        pdfs, warnings = pdf.convert(docs, out_dir / "pdf")
+        _warn(warnings)
+        click.echo(f"wrote {len(pdfs)} PDFs in {out_dir / 'pdf'} ({time.perf_counter() - started:.2f} s)")
 
 
 @cli.command()
