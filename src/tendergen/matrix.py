@@ -78,11 +78,14 @@ def write_xlsx(profile: Profile, matrix_rows: Sequence[Row]) -> bytes:
     for col, width in zip("ABCDEFG", widths, strict=True):
         ws.column_dimensions[col].width = width
     header_fill = PatternFill("solid", fgColor="1F3864")
+    ws.row_dimensions[1].height = 30
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     answer_fill = PatternFill("solid", fgColor="FFF2CC")
+    for number, r in enumerate(matrix_rows, start=2):
+        ws.row_dimensions[number].height = 13 * _lines(r, widths)
     for row in ws.iter_rows(min_row=2, max_row=last):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -157,6 +160,15 @@ def _normalised(data: bytes, day: Any) -> bytes:
                 tree, xml_declaration=True, encoding="UTF-8", standalone=True)
             target.writestr(info, payload)
     return out.getvalue()
+
+
+def _lines(r: Row, widths: Sequence[int]) -> int:
+    """Wrapped text lines the row needs: spreadsheet programs do not size rows that a file sets no height for."""
+    import math
+
+    cells = (r.id, r.kind, r.section, r.text, r.verifikat)
+    return max(sum(max(1, math.ceil(len(part) / (width * 1.3))) for part in text.split("\n"))
+               for text, width in zip(cells, widths, strict=False))
 
 
 # --- reading answers back ---------------------------------------------------------------------
