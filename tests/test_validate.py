@@ -205,3 +205,14 @@ def test_missing_organisation_is_an_error(tree: Callable[[dict[str, str]], Path]
     with pytest.raises(InvalidInput) as exc:
         load(tree, PROFILE, session)
     assert "no organisation" in str(exc.value)
+
+
+def test_duplicate_key_is_located(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        load(tree, PROFILE + "title: Igen\n", session)
+    assert str(exc.value).startswith("p.yaml:10:1: duplicate key 'title'")
+
+
+def test_unquoted_date_is_accepted(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+    profile = load(tree, PROFILE.replace('date: "2026-11-21"', "date: 2026-11-21") + "organisation: Xby\n", session)
+    assert profile.date == "2026-11-21"

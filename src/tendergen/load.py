@@ -75,8 +75,8 @@ def _located(node: Any, constructor: Any, label: str) -> Any:
         for key_node, value_node in node.value:
             key = constructor.construct_object(key_node, deep=True)
             if key in mapping:
-                raise InvalidInput(f"duplicate key {key!r}",
-                                   location=Location(label, key_node.start_mark.line + 1, key_node.start_mark.column + 1),
+                at = key_node.start_mark
+                raise InvalidInput(f"duplicate key {key!r}", location=Location(label, at.line + 1, at.column + 1),
                                    hint="a key may appear only once in the same mapping")
             mapping[key] = _located(value_node, constructor, label)
             mapping._yaml_set_kv_line_col(key, [key_node.start_mark.line, key_node.start_mark.column,
