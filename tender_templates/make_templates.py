@@ -152,6 +152,7 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 {_style("TOC2", "toc 2", f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:after="40"/><w:ind w:left="284"/>')}
 {_style("ListBullet", "List Bullet", '<w:numPr><w:numId w:val="2"/></w:numPr><w:spacing w:after="60"/><w:ind w:left="567" w:hanging="283"/>')}
 {_style("ListItem", "List Item", '<w:tabs><w:tab w:val="left" w:pos="567"/></w:tabs><w:spacing w:after="60"/><w:ind w:left="567" w:hanging="425"/>')}
+{_style("ClauseText", "Clause Text", '<w:spacing w:after="120"/><w:ind w:left="284"/>')}
 {_style("TableId", "Table Id", '<w:spacing w:before="20" w:after="60" w:line="240" w:lineRule="auto"/>', _rpr(16))}
 {_style("TableText", "Table Text", '<w:spacing w:before="20" w:after="60" w:line="240" w:lineRule="auto"/>', _rpr(19))}
 {_style("TableHeading", "Table Heading", '<w:keepNext/><w:spacing w:before="40" w:after="40" w:line="240" w:lineRule="auto"/>', _rpr(19, bold=True, color="FFFFFF"))}
@@ -429,6 +430,7 @@ TEMPLATES = {
     "rfi": TEXT_BODY,
     "acceptanstestprotokoll": ACCEPTANCE_BODY,
     "urvalsredovisning": WHY_BODY,
+    "klausulgranskning": para("{{p body }}"),
 }
 
 if __name__ == "__main__":

@@ -50,10 +50,78 @@ def open_session(workspace_file: Path | None = None, start: Path | None = None) 
     """Find and read tendergen.yaml (if any), then load the bundled library with the workspace layers."""
     path = workspace_file or load.find_workspace(start or Path.cwd())
     ws = validate.workspace(load.read_yaml(path)) if path else validate.Workspace()
-    layers = [load.read_library_folder(load.data_root() / "clauses", "bundled")]
-    layers += [load.read_library_folder(folder, f"workspace: {folder.name}") for folder in ws.clause_folders]
+    library, layers = open_library(load.data_root() / "clauses", ws.clause_folders)
+    return Session(ws, path, library, layers)
+
+
+def open_library(base: Path, extra: Sequence[Path] = ()) -> tuple[Library, tuple[load.LibrarySources, ...]]:
+    """A library from a base folder (with library.yaml and the other metadata files) and layers over it."""
+    layers = [load.read_library_folder(base, "bundled")]
+    layers += [load.read_library_folder(folder, f"workspace: {folder.name}") for folder in extra]
     known = validate.facts(load.read_schema("profile.schema.json"))
-    return Session(ws, path, validate.library(layers, known), tuple(layers))
+    return validate.library(layers, known), tuple(layers)
+
+
+def library_at(session: Session, spec: str, scratch: Path) -> Library:
+    """The library named by `spec`: a clause folder, or a git revision of the workspace.
+
+    A folder with its own library.yaml is a whole library; any other folder is layered over the bundled
+    library. At a git revision, the repository's clauses/ (if it has a library.yaml there) is the base and
+    the workspace's clause folders are layered over it.
+    """
+    folder = Path(spec)
+    if folder.is_dir():
+        if (folder / "library.yaml").is_file():
+            return open_library(folder)[0]
+        return open_library(load.data_root() / "clauses", [folder])[0]
+    top = load.git_top(session.workspace_path.parent if session.workspace_path else Path.cwd())
+    if top is None:
+        raise InvalidInput(f"{spec!r} is not a folder, and the workspace is not in a git repository",
+                           hint="give two clause folders, or run inside the workspace's git repository")
+    layered = [str(f.resolve().relative_to(top)) for f in session.workspace.clause_folders]
+    own_base = load.git_has(top, spec, "clauses/library.yaml")
+    load.git_snapshot(top, spec, (["clauses"] if own_base else []) + layered, scratch)
+    base = scratch / "clauses" if own_base else load.data_root() / "clauses"
+    return open_library(base, [scratch / f for f in layered])[0]
+
+
+def diff(session: Session, old_spec: str, new_spec: str, profile_dirs: Sequence[Path] = ()) -> tuple[Any, ...]:
+    """Compare two library versions; with profiles, measure scope changes and list each change's impact."""
+    import tempfile
+
+    from tendergen import diff as diffing
+
+    with tempfile.TemporaryDirectory(prefix="tendergen-diff-") as scratch:
+        old = library_at(session, old_spec, Path(scratch) / "old")
+        new = library_at(session, new_spec, Path(scratch) / "new")
+    sources = [load.read_yaml(p) for d in profile_dirs for p in sorted(Path(d).glob("*.yaml"))
+               if p.name != load.WORKSPACE_FILE]
+    old_profiles = _profiles_for(session, old, sources)
+    new_profiles = _profiles_for(session, new, sources)
+    changes = diffing.compare(old, new, [(n, p) for n, p in new_profiles.items() if n in old_profiles])
+    impact = diffing.impact(changes, old, new, old_profiles, new_profiles)
+    from dataclasses import replace
+
+    return tuple(replace(c, impact=tuple(impact.get(c.id, ()))) for c in changes)
+
+
+def _profiles_for(session: Session, library: Library, sources: Sequence[load.Source]) -> dict[str, Profile]:
+    result = {}
+    for source in sources:
+        try:
+            result[source.label] = validate.profile(source, library, organisation=session.workspace.organisation,
+                                                    today=today())
+        except InvalidInput:
+            continue  # a profile that does not fit one version cannot show an impact there
+    return result
+
+
+def default_profile_dirs(session: Session) -> list[Path]:
+    """The workspace's profile folders and ./examples when it exists."""
+    dirs = list(session.workspace.profiles)
+    if Path("examples").is_dir():
+        dirs.append(Path("examples"))
+    return dirs
 
 
 def load_profile(session: Session, path: Path) -> Profile:
@@ -191,3 +259,30 @@ def manifest(profile: Profile, library: Library, decisions: Sequence[Decision],
 
 __all__ = ["BuildResult", "Location", "Session", "TendergenError", "build", "decide", "load_profile",
            "load_profiles", "open_session", "render_build"]
+
+
+def review_docx(session: Session, changes: Sequence[Any], old_spec: str, new_spec: str, *, author: str,
+                date: str) -> bytes:
+    """The legal-review document: tracked changes per clause, rendered through the house template."""
+    from tendergen import redline
+
+    day = date[:10]
+    meta = {
+        "title": "Granskning av klausulbiblioteket",
+        "document_title": "Klausulförändringar för juridisk granskning",
+        "document_id": "klausulgranskning",
+        "reference": f"{old_spec} → {new_spec}",
+        "organisation": session.workspace.organisation or session.library.name,
+        "department": "",
+        "contact": "",
+        "date": day,
+        "library": f"{session.library.name}",
+        "intro": [
+            "Dokumentet visar varje ändrad klausul med klassificering, påverkan på upphandlingsprofiler och "
+            "texten med spårade ändringar. Godkänn eller avvisa ändringarna i Word (Granska > Godkänn/Avvisa); "
+            "när alla godkänns återstår den nya lydelsen, när alla avvisas den gamla.",
+        ],
+    }
+    ctx = redline.context(changes, meta, author, f"{day}T00:00:00Z" if len(date) == 10 else date)
+    template = template_path(session, "klausulgranskning")
+    return render.render_docx(template, ctx, load.where(template))

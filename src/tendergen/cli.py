@@ -283,6 +283,68 @@ def answers_import(matrix_file: Path, build_dir: Path) -> None:
         sys.exit(1)
 
 
+@cli.command("diff")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option("--git-range", help="Two git revisions of the workspace as OLD..NEW, e.g. v1.2..HEAD.")
+@click.option("--profiles", "profile_dirs", multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of profiles whose selection may change (repeatable). Default: the workspace's profile "
+                   "folders and ./examples.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json", "docx", "xlsx"]),
+              default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (required for docx and xlsx).")
+@click.option("--author", default="tendergen", show_default=True, help="Author of the tracked changes (docx).")
+@click.option("--date", "change_date", help="Date of the tracked changes, YYYY-MM-DD (default: today).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are changes, 0 when there are none.")
+@click.pass_context
+def diff_command(ctx: click.Context, old: str | None, new: str | None, git_range: str | None,
+                 profile_dirs: tuple[Path, ...], fmt: str, output: Path | None, author: str,
+                 change_date: str | None, force: bool, exit_code: bool) -> None:
+    """Compare two versions of the clause library for legal review.
+
+    OLD and NEW are clause folders or git revisions of the workspace (tags, branches, commits). Clauses
+    are matched by id. Each change is classified (weakened/strengthened, parameter looser/stricter, scope,
+    legal basis, editorial, version not bumped) with the profiles it affects. `--format docx` writes a
+    Word document with tracked changes a lawyer can accept or reject; `--format xlsx` a change register.
+    """
+    from tendergen import api, diffout
+    from tendergen.errors import InvalidInput
+    from tendergen.output import atomic_write
+
+    if git_range:
+        if old or new or ".." not in git_range:
+            raise InvalidInput("give either OLD and NEW or --git-range OLD..NEW", hint="e.g. --git-range v1.2..HEAD")
+        old, new = git_range.split("..", 1)
+    if not old or not new:
+        raise InvalidInput("two library versions are needed", hint="tendergen diff OLD NEW, or --git-range v1..v2")
+    if fmt in ("docx", "xlsx") and output is None:
+        raise InvalidInput(f"--format {fmt} needs -o FILE")
+    if output is not None and output.exists() and not force:
+        raise InvalidInput(f"{output} exists and may hold a reviewer's work", hint="choose another file or add --force")
+    session = _session(ctx)
+    dirs = list(profile_dirs) or api.default_profile_dirs(session)
+    changes = api.diff(session, old, new, dirs)
+    if fmt == "docx":
+        data = api.review_docx(session, changes, old, new, author=author, date=change_date or api.today())
+    elif fmt == "xlsx":
+        data = diffout.to_xlsx(changes)
+    else:
+        render = {"text": lambda c: diffout.to_text(c, click.style if output is None else None),
+                  "markdown": diffout.to_markdown, "html": diffout.to_html, "json": diffout.to_json}[fmt]
+        text = render(changes)
+        if output is None:
+            click.echo(text)
+        data = (text + "\n").encode("utf-8")
+    if output is not None:
+        atomic_write(output, data)
+        click.echo(f"wrote {output}: {diffout.summary_line(changes)}")
+    if exit_code and changes:
+        sys.exit(1)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="tendergen")

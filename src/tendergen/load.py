@@ -145,3 +145,37 @@ def find_workspace(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def git_top(start: Path) -> Path | None:
+    """The root of the git work tree holding `start`, or None outside git."""
+    import subprocess
+
+    result = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=start, capture_output=True, text=True)
+    return Path(result.stdout.strip()) if result.returncode == 0 else None
+
+
+def git_has(top: Path, rev: str, path: str) -> bool:
+    import subprocess
+
+    return subprocess.run(["git", "cat-file", "-e", f"{rev}:{path}"], cwd=top, capture_output=True).returncode == 0
+
+
+def git_snapshot(top: Path, rev: str, folders: list[str], target: Path) -> None:
+    """Extract `folders` (paths relative to the work tree root) as they were at revision `rev` into target."""
+    import io
+    import subprocess
+    import tarfile
+
+    check = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd=top,
+                           capture_output=True, text=True)
+    if check.returncode != 0:
+        raise InvalidInput(f"{rev!r} is neither a folder nor a git revision of {top}",
+                           hint="give a clause folder, a tag, a branch or a commit (e.g. v1.2, HEAD~3)")
+    for folder in folders:
+        archive = subprocess.run(["git", "archive", "--format=tar", rev, "--", folder], cwd=top, capture_output=True)
+        if archive.returncode != 0:
+            raise InvalidInput(f"{folder!r} does not exist at revision {rev!r}",
+                               hint=archive.stderr.decode("utf-8", "replace").strip()[:200])
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(target, filter="data")

@@ -40,12 +40,27 @@ def parameter_values(clause: Clause, profile: Profile) -> dict[str, Scalar]:
 
 def clause_text(clause: Clause, values: Mapping[str, Scalar], profile: Profile, env: Any) -> str:
     """Render one clause text in the sandbox: parameter values are data, never template code."""
-    from jinja2 import TemplateError, UndefinedError
-
     names = {"organisation": profile.organisation, "title": profile.title, "reference": profile.reference,
              **contract_names(profile)}
+    return render_text(clause, {**names, **{k: format_value(v) for k, v in values.items()}}, env)
+
+
+PLACEHOLDERS = {"organisation": "[upphandlande myndighet]", "title": "[upphandlingens namn]",
+                "reference": "[diarienummer]", "avtalstid_ar": "[avtalstid]", "optioner": "[optioner]",
+                "antal_optioner": "[antal optioner]"}
+
+
+def default_text(clause: Clause, env: Any) -> str:
+    """A clause text as a reviewer reads it: parameters at their defaults, profile data as [placeholders]."""
+    return render_text(clause, {**PLACEHOLDERS, **{p.name: format_value(p.default) for p in clause.parameters}},
+                       env)
+
+
+def render_text(clause: Clause, names: Mapping[str, str], env: Any) -> str:
+    from jinja2 import TemplateError, UndefinedError
+
     try:
-        return str(env.from_string(clause.text).render({**names, **{k: format_value(v) for k, v in values.items()}}))
+        return str(env.from_string(clause.text).render(dict(names)))
     except UndefinedError as exc:
         raise OutputError(f"clause {clause.id}: text uses an undefined variable: {exc.message}",
                           location=clause.location, hint="declare the parameter in the clause") from exc

@@ -1,0 +1,176 @@
+"""A Word document for legal review: each changed clause's text with native tracked changes (w:ins/w:del)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from tendergen.diff import Change, Kind
+from tendergen.diffout import KIND_LABELS, _short, finding_lines, tokens
+
+PARAGRAPH = "\u2029"  # a token of its own: the end of a paragraph
+TEXT_STYLE = "ClauseText"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def text_tokens(text: str) -> list[str]:
+    """A clause text as word tokens with a paragraph-end token after each paragraph."""
+    result: list[str] = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [" ".join(line.split()) for line in block.splitlines() if line.strip()]
+        items: list[str] = []
+        for line in lines:  # list items keep their own paragraph, as in the built documents
+            if items and not re.match(r"^([-•]|\d{1,2}[.)]|[a-zåäö]\))\s", line):
+                items[-1] += " " + line
+            else:
+                items.append(line)
+        for item in items:
+            result.extend(tokens(item))
+            result.append(PARAGRAPH)
+    return result
+
+
+@dataclass
+class _Writer:
+    author: str
+    date: str
+    next_id: int = 1
+
+    def _rev(self, tag: str) -> str:
+        self.next_id += 1
+        return f'<w:{tag} w:id="{self.next_id}" w:author="{escape(self.author)}" w:date="{self.date}"'
+
+    def run(self, op: str, text: str) -> str:
+        if op == "equal":
+            return f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+        if op == "insert":
+            return f'{self._rev("ins")}><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:ins>'
+        return f'{self._rev("del")}><w:r><w:delText xml:space="preserve">{escape(text)}</w:delText></w:r></w:del>'
+
+    def paragraph(self, runs: list[str], mark: str) -> str:
+        mark_xml = "" if mark == "equal" else f"<w:rPr>{self._rev('ins' if mark == 'insert' else 'del')}/></w:rPr>"
+        return f'<w:p><w:pPr><w:pStyle w:val="{TEXT_STYLE}"/>{mark_xml}</w:pPr>{"".join(runs)}</w:p>'
+
+    def redline(self, old: str, new: str) -> str:
+        """Paragraphs of `new` compared with `old`, word by word, as tracked changes."""
+        a, b = text_tokens(old), text_tokens(new)
+        pieces: list[tuple[str, str]] = []
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+            if tag == "equal":
+                pieces += [("equal", t) for t in a[i1:i2]]
+            else:
+                pieces += [("delete", t) for t in a[i1:i2]]
+                pieces += [("insert", t) for t in b[j1:j2]]
+        out: list[str] = []
+        runs: list[tuple[str, str]] = []
+        for op, token in pieces:
+            if token == PARAGRAPH:
+                out.append(self.paragraph([self.run(o, t) for o, t in runs], op))
+                runs = []
+            elif runs and runs[-1][0] == op:
+                runs[-1] = (op, runs[-1][1] + token)
+            else:
+                runs.append((op, token))
+        return "".join(out)
+
+
+def _para(text: str, style: str = "") -> str:
+    ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f'<w:p>{ppr}<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+
+
+def _fields_table(change: Change) -> str:
+    rows = [f for f in change.fields if f.field != "text"]
+    if not rows:
+        return ""
+    widths = (2000, 3819, 3819)
+
+    def cell(width: int, text: str, header: bool = False) -> str:
+        shade = '<w:shd w:val="clear" w:color="auto" w:fill="1F3864"/>' if header else ""
+        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}</w:tcPr>'
+                f'{_para(text, "TableHeading" if header else "TableText")}</w:tc>')
+
+    head = "<w:tr><w:trPr><w:tblHeader/></w:trPr>" + "".join(
+        cell(w, t, True) for w, t in zip(widths, ("Uppgift", "Före", "Efter"), strict=True)) + "</w:tr>"
+    body = "".join("<w:tr>" + cell(widths[0], f.field) + cell(widths[1], _short(f.old, 600))
+                   + cell(widths[2], _short(f.new, 600)) + "</w:tr>" for f in rows)
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    return (f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+            f'<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{head}{body}</w:tbl>'
+            + _para(""))
+
+
+def body_xml(changes: Sequence[Change], author: str, date: str) -> str:
+    """The document body: one numbered section per changed clause."""
+    from tendergen.render import default_text, text_environment
+
+    env = text_environment()
+    writer = _Writer(author, date)
+    out = []
+    for c in changes:
+        out.append(_para(f"{c.id} – {c.title}", "Heading1"))
+        version = " → ".join(v for v in (c.old.version if c.old else "", c.new.version if c.new else "") if v)
+        out.append(_para(f"{KIND_LABELS[c.kind].capitalize()} · allvarlighet {c.severity} · version {version}", "Note"))
+        out += [_para(line, "ListBullet") for line in finding_lines(c)]
+        out.append(_para("Påverkan", "Heading2"))
+        out += [_para(item, "ListBullet") for item in c.impact] or [_para("Ingen av de granskade profilerna påverkas.")]
+        out.append(_para("Text (parametrar med standardvärden)", "Heading2"))
+        old_text = default_text(c.old, env) if c.old else ""
+        new_text = default_text(c.new, env) if c.new and c.kind != Kind.REMOVED else ""
+        out.append(writer.redline(old_text, new_text))
+        if c.fields:
+            out.append(_para("Övriga uppgifter", "Heading2"))
+            out.append(_fields_table(c))
+    return "".join(out)
+
+
+class RawXml(str):
+    """Body XML passed through docxtpl's autoescaping untouched (it is built and escaped here)."""
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+def resolve(document_xml: bytes, accept: bool) -> list[tuple[str, list[str]]]:
+    """Accept (or reject) every tracked change, as Word would; return (heading, clause-text paragraphs).
+
+    Used by the tests to prove that accept-all gives the new text and reject-all the old one.
+    """
+    from lxml import etree
+
+    ns = {"w": W}
+    root = etree.fromstring(document_xml)
+    drop = "del" if accept else "ins"
+    result: list[tuple[str, list[str]]] = []
+    pending = ""
+    for p in root.iter(f"{{{W}}}p"):
+        style = p.find("w:pPr/w:pStyle", ns)
+        name = style.get(f"{{{W}}}val") if style is not None else ""
+        if name == "Heading1":
+            result.append(("".join(p.itertext()), []))
+            continue
+        if name != TEXT_STYLE or not result:
+            continue
+        text = "".join(t.text or "" for t in p.iter(f"{{{W}}}t", f"{{{W}}}delText")
+                       if not any(a.tag == f"{{{W}}}{drop}" for a in t.iterancestors()))
+        mark = p.find("w:pPr/w:rPr", ns)
+        merged_away = mark is not None and mark.find(f"w:{drop}", ns) is not None
+        if merged_away:
+            pending += text  # the paragraph mark is gone: this text joins the next paragraph
+            continue
+        result[-1][1].append(pending + text)
+        pending = ""
+    return result
+
+
+def expected_paragraphs(text: str) -> list[str]:
+    """The paragraphs resolve() should give for a clause text."""
+    return "".join(text_tokens(text)).split(PARAGRAPH)[:-1]
+
+
+def context(changes: Sequence[Change], meta: dict[str, Any], author: str, date: str) -> dict[str, Any]:
+    return {**meta, "body": RawXml(body_xml(changes, author, date))}

@@ -1,0 +1,202 @@
+"""Clause diff on a real git history: classification, impact, formats, and the Word redline."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT
+from tendergen import api, redline
+from tendergen.cli import cli
+from tendergen.diff import Finding, Kind, editorial
+from tendergen.render import default_text, text_environment
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace repository: v1 is the bundled library, HEAD has a realistic set of changes."""
+    repo = tmp_path_factory.mktemp("repo")
+    shutil.copytree(ROOT / "clauses", repo / "clauses")
+    shutil.copytree(ROOT / "examples", repo / "examples")
+    (repo / "tendergen.yaml").write_text("organisation: Exempelkommunen\n", "utf-8")
+    git(repo, "init", "-q")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "v1", "--allow-empty")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v1")
+    git(repo, "tag", "v1")
+    c = repo / "clauses"
+    # 1. weaken a ska-krav to a bör-krav (and bump its version)
+    edit(c / "informationssakerhet/flerfaktorsautentisering.yaml", "kind: ska-krav",
+         "kind: bör-krav\nevaluation: {weight: 2, note: Poäng om MFA krävs för all åtkomst.}")
+    edit(c / "informationssakerhet/flerfaktorsautentisering.yaml", 'version: "1.0"', 'version: "1.1"')
+    # 2. loosen the incident deadline, without bumping the version
+    edit(c / "informationssakerhet/incidentrapportering.yaml", "default: 12", "default: 48")
+    edit(c / "informationssakerhet/incidentrapportering.yaml", "maximum: 24", "maximum: 72")
+    # 3. fix a typo (editorial)
+    edit(c / "informationssakerhet/incidentrapportering.yaml", "orsaksanalys", "orsaksanalyys")
+    # 4. add a clause
+    (c / "exit/ny-klausul.yaml").write_text(
+        (c / "exit/radering.yaml").read_text("utf-8").replace("EXIT-RADERING", "EXIT-ARKIV")
+        .replace("Radering", "Arkivering").replace("radera", "arkivera"), "utf-8")
+    # 5. retire a clause
+    edit(c / "tillganglighet/wcag-22.yaml", "status: approved", "status: retired")
+    edit(c / "tillganglighet/wcag-22.yaml", 'version: "1.0"', 'version: "1.1"')
+    # 6. narrow a rule
+    edit(c / "kris/befrielsegrunder.yaml", "id: KRIS-BEFRIELSEGRUNDER",
+         "id: KRIS-BEFRIELSEGRUNDER\nwhen: {critical_service: true}")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v2")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def changes(repo: Path) -> dict[str, object]:
+    session = api.open_session(repo / "tendergen.yaml")
+    return {c.id: c for c in api.diff(session, "v1", "HEAD", [repo / "examples"])}
+
+
+def findings(change: object) -> set[Finding]:
+    return {f for f, _ in change.findings}  # type: ignore[attr-defined]
+
+
+def test_each_classification(changes: dict[str, object]) -> None:
+    assert set(changes) == {"SAK-MFA", "SAK-INCIDENT", "EXIT-ARKIV", "TILL-WCAG22", "KRIS-BEFRIELSEGRUNDER"}
+    assert Finding.WEAKENED in findings(changes["SAK-MFA"])
+    incident = changes["SAK-INCIDENT"]
+    assert {Finding.LOOSER, Finding.EDITORIAL, Finding.VERSION_NOT_BUMPED} <= findings(incident)
+    assert ("varsel_timmar: 12 timmar → 48 timmar" in
+            dict((f, n) for f, n in incident.findings)[Finding.LOOSER])  # type: ignore[attr-defined]
+    assert changes["EXIT-ARKIV"].kind is Kind.ADDED  # type: ignore[attr-defined]
+    assert changes["TILL-WCAG22"].kind is Kind.RETIRED  # type: ignore[attr-defined]
+    scope = dict(changes["KRIS-BEFRIELSEGRUNDER"].findings)  # type: ignore[attr-defined]
+    assert Finding.SCOPE_NARROWER in scope and changes["SAK-INCIDENT"].severity == "hög"  # type: ignore[attr-defined]
+
+
+def test_impact_lists_profiles(changes: dict[str, object]) -> None:
+    impact = "\n".join(changes["KRIS-BEFRIELSEGRUNDER"].impact)  # type: ignore[attr-defined]
+    assert "saas-verksamhetssystem.yaml: förlorar klausulen" in impact
+    assert "valfardsteknik-trygghetslarm.yaml" not in impact  # critical: still selected, same text
+    wcag = "\n".join(changes["TILL-WCAG22"].impact)  # type: ignore[attr-defined]
+    assert "saas-verksamhetssystem.yaml: förlorar klausulen" in wcag
+
+
+def test_editorial_detection() -> None:
+    assert editorial("Leverantören ska lämna en rapport.", "Leverantören ska lämna en  rapport")
+    assert editorial("en orsaksanalys", "en orsaksanalyys")
+    assert not editorial("inom 24 timmar", "inom 48 timmar")
+    assert not editorial("Leverantören ska lämna", "Leverantören bör lämna")
+
+
+def test_docx_accept_gives_new_text_and_reject_gives_old(repo: Path, changes: dict[str, object],
+                                                         tmp_path: Path, assert_valid_docx) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "granskning.docx"
+    result = CliRunner().invoke(cli, ["--workspace", str(repo / "tendergen.yaml"), "diff", "v1", "HEAD",
+                                      "--profiles", str(repo / "examples"), "--format", "docx", "-o", str(out),
+                                      "--author", "Kommunjurist", "--date", "2026-11-21"])
+    assert result.exit_code == 0, result.output
+    assert_valid_docx(out)
+    xml = zipfile.ZipFile(out).read("word/document.xml")
+    assert b'w:author="Kommunjurist"' in xml and b"<w:ins " in xml and b"<w:del " in xml
+    accepted = dict(redline.resolve(xml, accept=True))
+    rejected = dict(redline.resolve(xml, accept=False))
+    env = text_environment()
+    for cid, change in changes.items():
+        heading = f"{cid} – {change.title}"  # type: ignore[attr-defined]
+        new = default_text(change.new, env) if change.kind is not Kind.REMOVED else ""  # type: ignore[attr-defined]
+        old = default_text(change.old, env) if change.old else ""  # type: ignore[attr-defined]
+        assert accepted[heading] == redline.expected_paragraphs(new), cid
+        assert rejected[heading] == redline.expected_paragraphs(old), cid
+
+
+def test_libreoffice_accept_all(repo: Path, tmp_path: Path) -> None:
+    """LibreOffice opens the redline and, after accepting every change, shows exactly the new text."""
+    if subprocess.run(["/usr/bin/python3", "-c", "import uno"], capture_output=True).returncode != 0:
+        pytest.fail("python3-uno is required for this test; .ci/run installs it")
+    out = tmp_path / "g.docx"
+    CliRunner().invoke(cli, ["--workspace", str(repo / "tendergen.yaml"), "diff", "v1", "HEAD", "--format", "docx",
+                             "-o", str(out)])
+    texts = {}
+    for action in ("AcceptAllTrackedChanges", "RejectAllTrackedChanges"):
+        target = tmp_path / f"{action}.txt"
+        subprocess.run(["/usr/bin/python3", "-c", LO_SCRIPT, shutil.which("soffice") or "soffice",
+                        (tmp_path / f"lo-{action}").as_uri(), str(out), str(target), action],
+                       check=True, capture_output=True, timeout=300)
+        texts[action] = " ".join(target.read_text("utf-8").split())
+    assert "senast inom 48 timmar" in texts["AcceptAllTrackedChanges"]
+    assert "senast inom 12 timmar" not in texts["AcceptAllTrackedChanges"]
+    assert "orsaksanalyys" in texts["AcceptAllTrackedChanges"]
+    rejected = texts["RejectAllTrackedChanges"]
+    assert "orsaksanalys " in rejected and "orsaksanalyys" not in rejected
+
+
+LO_SCRIPT = r'''
+import sys, time, subprocess, uno
+from com.sun.star.beans import PropertyValue
+def prop(n, v):
+    p = PropertyValue(); p.Name = n; p.Value = v; return p
+soffice, profile, src, dst, action = sys.argv[1:]
+pipe = "tgtest%d" % abs(hash(dst))
+office = subprocess.Popen([soffice, "-env:UserInstallation=" + profile, "--headless", "--invisible",
+                           "--accept=pipe,name=%s;urp;" % pipe])
+try:
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    for _ in range(120):
+        try:
+            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe); break
+        except Exception:
+            time.sleep(0.25)
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0, (prop("Hidden", True),))
+    dispatcher = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
+    dispatcher.executeDispatch(doc.getCurrentController().getFrame(), ".uno:" + action, "", 0, ())
+    doc.storeToURL(uno.systemPathToFileUrl(dst), (prop("FilterName", "Text (encoded)"), prop("FilterOptions", "UTF8")))
+    doc.close(True)
+    try:
+        desktop.terminate()
+    except Exception:
+        pass
+finally:
+    try:
+        office.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        office.kill()
+'''
+
+
+def test_formats_and_exit_code(repo: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    base = ["--workspace", str(repo / "tendergen.yaml"), "diff"]
+    data = json.loads(runner.invoke(cli, [*base, "--git-range", "v1..HEAD", "--format", "json"]).stdout)
+    assert {d["id"] for d in data} >= {"SAK-MFA", "EXIT-ARKIV"}
+    md = runner.invoke(cli, [*base, "v1", "HEAD", "--format", "markdown"]).stdout
+    assert "## SAK-INCIDENT – Rapportering av säkerhetsincidenter" in md and "~~" in md
+    html = runner.invoke(cli, [*base, "v1", "HEAD", "--format", "html"]).stdout
+    assert "<del>" in html and "<ins>" in html
+    register = tmp_path / "register.xlsx"
+    assert runner.invoke(cli, [*base, "v1", "HEAD", "--format", "xlsx", "-o", str(register)]).exit_code == 0
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(register).active.iter_rows(values_only=True))
+    assert rows[0][:7] == ("Id", "Rubrik", "Ändring", "Klassificering", "Allvarlighet", "Påverkan", "Beslut")
+    assert len(rows) == 6
+    assert runner.invoke(cli, [*base, "v1", "HEAD", "--exit-code"]).exit_code == 1
+    assert runner.invoke(cli, [*base, "v1", "v1", "--exit-code"]).exit_code == 0
+    bad = runner.invoke(cli, [*base, "v1", "no-such-rev"])
+    assert bad.exit_code == 3 and "neither a folder nor a git revision" in bad.stderr
