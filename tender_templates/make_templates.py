@@ -29,6 +29,7 @@ CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>
 <Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/>
 <Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>
+<Override PartName="/word/header2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>
 <Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>
 <Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
 <Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>
@@ -48,6 +49,7 @@ DOC_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>
 <Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/>
 <Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>
+<Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header2.xml"/>
 <Relationship Id="rId6" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>
 <Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/>
 </Relationships>"""
@@ -203,7 +205,10 @@ def field(instr: str, shown: str) -> str:
 
 
 HEADER = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:hdr xmlns:w="{W_NS}"><w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr>{run("{{ organisation }}")}<w:r><w:tab/></w:r>{run("{{ document_title }} · {{ reference }}")}</w:p></w:hdr>"""
+<w:hdr xmlns:w="{W_NS}"><w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr>{run("{% if draft %}UTKAST · {% endif %}{{ organisation }}")}<w:r><w:tab/></w:r>{run("{{ document_title }} · {{ reference }}")}</w:p></w:hdr>"""
+
+FIRST_HEADER = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:hdr xmlns:w="{W_NS}"><w:p><w:pPr><w:pStyle w:val="Header"/><w:jc w:val="right"/></w:pPr>{run("{% if draft %}UTKAST – innehåller klausuler som inte är godkända{% endif %}")}</w:p></w:hdr>"""
 
 FOOTER = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:ftr xmlns:w="{W_NS}"><w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>{run("{{ title }}")}<w:r><w:tab/></w:r>{run("Sida ")}{field("PAGE", "1")}{run(" av ")}{field("NUMPAGES", "1")}</w:p></w:ftr>"""
@@ -379,7 +384,8 @@ WHY_BODY = (
 INTRO = tag("for text in intro") + para("{{ text }}") + tag("endfor")
 
 SECTION_PROPERTIES = (
-    '<w:sectPr><w:headerReference w:type="default" r:id="rId4"/><w:footerReference w:type="default" r:id="rId5"/>'
+    '<w:sectPr><w:headerReference w:type="default" r:id="rId4"/><w:headerReference w:type="first" r:id="rId8"/>'
+    '<w:footerReference w:type="default" r:id="rId5"/>'
     '<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1418" w:right="1134" w:bottom="1134" w:left="1134" '
     'w:header="567" w:footer="567" w:gutter="0"/><w:titlePg/></w:sectPr>'
 )
@@ -407,6 +413,7 @@ def write_docx(path: Path, body: str) -> None:
         "word/numbering.xml": NUMBERING,
         "word/settings.xml": SETTINGS,
         "word/header1.xml": HEADER,
+        "word/header2.xml": FIRST_HEADER,
         "word/footer1.xml": FOOTER,
         "word/fontTable.xml": FONT_TABLE,
         "word/theme/theme1.xml": THEME,

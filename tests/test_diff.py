@@ -200,3 +200,31 @@ def test_formats_and_exit_code(repo: Path, tmp_path: Path) -> None:
     assert runner.invoke(cli, [*base, "v1", "v1", "--exit-code"]).exit_code == 0
     bad = runner.invoke(cli, [*base, "v1", "no-such-rev"])
     assert bad.exit_code == 3 and "neither a folder nor a git revision" in bad.stderr
+
+
+def test_approve_keeps_comments_and_gates_the_build(tree, runner: CliRunner) -> None:  # type: ignore[no-untyped-def]
+    from helpers import header_footer_text
+    from test_validate import CLAUSE, PROFILE
+
+    draft = "# Kommentar som ska finnas kvar.\n" + CLAUSE.format(id="LOK-A").replace("approved", "draft", 1)
+    base = tree({"tendergen.yaml": "organisation: Xby kommun\nclause_folders: [lokalt]\n",
+                 "lokalt/x/a.yaml": draft, "p.yaml": PROFILE})
+    blocked = runner.invoke(cli, ["build", "p.yaml", "-o", "out"])
+    assert blocked.exit_code == 3
+    assert "lokalt/x/a.yaml:2:5: LOK-A is draft: not approved for use in a tender" in blocked.stderr
+    assert not (base / "out").exists()
+    drafted = runner.invoke(cli, ["build", "p.yaml", "-o", "out", "--draft"])
+    assert drafted.exit_code == 0, drafted.output
+    assert "UTKAST" in header_footer_text(base / "out" / "kravspecifikation.docx")
+    assert json.loads((base / "out" / "manifest.json").read_text())["draft"] == ["LOK-A"]
+
+    approved = runner.invoke(cli, ["approve", "LOK-A", "--by", "Kommunjurist Eva Ek", "--date", "2026-11-20"])
+    assert approved.exit_code == 0, approved.output
+    text = (base / "lokalt/x/a.yaml").read_text("utf-8")
+    assert text.startswith("# Kommentar som ska finnas kvar.\nid: LOK-A")
+    assert "status: approved\napproved_by: Kommunjurist Eva Ek\napproved_on: \"2026-11-20\"\napproved_hash:" in text
+    assert runner.invoke(cli, ["build", "p.yaml", "-o", "out2"]).exit_code == 0
+
+    (base / "lokalt/x/a.yaml").write_text(text.replace("logga i", "logga minst i"), "utf-8")
+    stale = runner.invoke(cli, ["build", "p.yaml", "-o", "out3"])
+    assert stale.exit_code == 3 and "LOK-A is changed since its approval" in stale.stderr

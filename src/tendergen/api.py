@@ -163,14 +163,26 @@ class BuildResult:
     warnings: tuple[str, ...]
 
 
-def render_build(session: Session, profile_path: Path) -> tuple[Profile, dict[str, bytes], dict[str, Any]]:
-    """Everything a build produces, in memory: nothing is written."""
+def render_build(session: Session, profile_path: Path, *, draft: bool = False
+                 ) -> tuple[Profile, dict[str, bytes], dict[str, Any]]:
+    """Everything a build produces, in memory: nothing is written.
+
+    Clauses that are not approved (draft, or changed since approval) stop the build unless `draft`, which
+    marks every page UTKAST.
+    """
     raw = load.read_yaml(profile_path)
     profile = validate.profile(raw, session.library, organisation=session.workspace.organisation, today=today())
     decisions = select.select(session.library, profile)
+    unapproved = [d.clause for d in decisions if d.included and not d.clause.is_approved]
+    if unapproved and not draft:
+        raise InvalidInput(problems=[
+            InvalidInput(f"{c.id} is {'changed since its approval' if c.approval_stale else c.status}: "
+                         "not approved for use in a tender", location=c.location,
+                         hint="approve it with `tendergen approve ID --by NAME`, or build with --draft")
+            for c in unapproved])
     files: dict[str, bytes] = {}
     for document_id in render.documents_needed(decisions):
-        ctx = render.context(profile, session.library, decisions, document_id)
+        ctx = {**render.context(profile, session.library, decisions, document_id), "draft": bool(unapproved)}
         template = template_path(session, document_id)
         files[f"{document_id}.docx"] = render.render_docx(template, ctx, load.where(template))
     matrix_rows = matrix.rows(profile, session.library, decisions)
@@ -182,15 +194,17 @@ def render_build(session: Session, profile_path: Path) -> tuple[Profile, dict[st
                        "sha256": sha256(session.workspace_path.read_bytes())})
     inputs += session.library_inputs()
     data = manifest(profile, session.library, decisions, inputs, files)
+    data["draft"] = [c.id for c in unapproved]
     if matrix_rows:
         data["matrix"] = {"file": matrix.FILE, "checksum": matrix.checksum(profile.reference, matrix_rows),
                           "ids": [r.id for r in matrix_rows]}
     return profile, files, data
 
 
-def build(session: Session, profile_path: Path, out_dir: Path, *, force: bool = False) -> BuildResult:
+def build(session: Session, profile_path: Path, out_dir: Path, *, force: bool = False,
+          draft: bool = False) -> BuildResult:
     """Render every document for a profile and write them, with manifest.json, into out_dir."""
-    profile, files, data = render_build(session, profile_path)
+    profile, files, data = render_build(session, profile_path, draft=draft)
     removed = write_build(out_dir, files, data, force=force)
     return BuildResult(files, data, tuple(removed), profile.warnings)
 
@@ -276,6 +290,7 @@ def review_docx(session: Session, changes: Sequence[Any], old_spec: str, new_spe
         "department": "",
         "contact": "",
         "date": day,
+        "draft": False,
         "library": f"{session.library.name}",
         "intro": [
             "Dokumentet visar varje ändrad klausul med klassificering, påverkan på upphandlingsprofiler och "
@@ -286,3 +301,25 @@ def review_docx(session: Session, changes: Sequence[Any], old_spec: str, new_spe
     ctx = redline.context(changes, meta, author, f"{day}T00:00:00Z" if len(date) == 10 else date)
     template = template_path(session, "klausulgranskning")
     return render.render_docx(template, ctx, load.where(template))
+
+
+def approve(session: Session, ids: Sequence[str], by: str, day: str) -> list[str]:
+    """Approve clauses in their YAML files (comments kept); return the files changed."""
+    from tendergen.approve import approved_yaml
+    from tendergen.output import atomic_write
+
+    missing = [i for i in ids if session.library.clause(i) is None]
+    if missing:
+        raise InvalidInput(f"no clause with id {', '.join(map(repr, missing))}", hint="see `tendergen clauses list`")
+    by_file: dict[str, list[str]] = {}
+    for cid in ids:
+        clause = session.library.clause(cid)
+        assert clause is not None
+        by_file.setdefault(clause.file, []).append(cid)
+    changed = []
+    for file, file_ids in by_file.items():
+        path = Path(file)
+        text, done = approved_yaml(path.read_text("utf-8"), set(file_ids), by, day, load.where(path))
+        atomic_write(path, text.encode("utf-8"))
+        changed.append(load.where(path))
+    return changed

@@ -176,7 +176,8 @@ def clauses_show(ctx: click.Context, clause_id: str) -> None:
     c = library.clause(clause_id)
     if c is None:
         raise InvalidInput(f"no clause with id {clause_id!r}", hint="see `tendergen clauses list`")
-    click.echo(f"{c.id} v{c.version} [{c.status}] {c.title}")
+    status = f"{c.status}, changed since approval: not approved" if c.approval_stale else c.status
+    click.echo(f"{c.id} v{c.version} [{status}] {c.title}")
     click.echo(f"  defined at: {c.location}" + (f" (overrides {c.overrides})" if c.overrides else ""))
     click.echo(f"  kind: {c.kind}   area: {c.area}   document: {c.document} / {c.section}")
     if c.approved_by:
@@ -207,17 +208,22 @@ def clauses_show(ctx: click.Context, clause_id: str) -> None:
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the documents and manifest.json (created if missing).")
 @click.option("--force", is_flag=True, help="Overwrite documents even if they were edited after the last build.")
+@click.option("--draft", is_flag=True,
+              help="Allow clauses that are not approved; every page is then marked UTKAST.")
 @click.option("--pdf", "with_pdf", is_flag=True,
               help="Also write PDF copies into DIR/pdf/ through LibreOffice, with the table of contents filled.")
 @click.pass_context
-def build(ctx: click.Context, profile: Path, out_dir: Path, force: bool, with_pdf: bool) -> None:
+def build(ctx: click.Context, profile: Path, out_dir: Path, force: bool, draft: bool, with_pdf: bool) -> None:
     """Write the Word documents for PROFILE into a folder, with a manifest of what went in and why."""
     from tendergen import api
 
     started = time.perf_counter()
     session = _session(ctx)
-    result = api.build(session, profile, out_dir, force=force)
+    result = api.build(session, profile, out_dir, force=force, draft=draft)
     _warn(result.warnings)
+    if result.manifest["draft"]:
+        click.echo(f"UTKAST: {len(result.manifest['draft'])} clause(s) not approved: "
+                   + ", ".join(result.manifest["draft"]), err=True)
     included = sum(c["included"] for c in result.manifest["clauses"])
     for name, data in result.files.items():
         click.echo(f"wrote {out_dir / name} ({len(data) // 1024 + 1} KiB)")
@@ -343,6 +349,25 @@ def diff_command(ctx: click.Context, old: str | None, new: str | None, git_range
         click.echo(f"wrote {output}: {diffout.summary_line(changes)}")
     if exit_code and changes:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("clause_ids", nargs=-1, required=True, metavar="ID...")
+@click.option("--by", "approver", required=True, help="Name (and role) of the person approving.")
+@click.option("--date", "day", help="Approval date, YYYY-MM-DD (default: today).")
+@click.pass_context
+def approve(ctx: click.Context, clause_ids: tuple[str, ...], approver: str, day: str | None) -> None:
+    """Approve clauses: set status, approver, date and a fingerprint of the approved content in the YAML.
+
+    Comments and formatting of the clause files are kept. If the clause text, parameters, rule or legal
+    basis change later, the fingerprint no longer matches and the clause counts as not approved.
+    """
+    from tendergen import api
+
+    files = api.approve(_session(ctx), clause_ids, approver, day or api.today())
+    for file in files:
+        click.echo(f"updated {file}")
+    click.echo(f"approved {len(clause_ids)} clause(s) by {approver}")
 
 
 def main() -> None:

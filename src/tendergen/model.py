@@ -88,11 +88,18 @@ class Clause:
     evaluation_note: str = ""
     origin: str = "bundled"
     overrides: Location | None = None
+    file: str = ""
+    approval_stale: bool = False
     data: Mapping[str, Any] = field(default_factory=frozen, compare=False, repr=False)
 
     @property
     def is_requirement(self) -> bool:
         return self.kind in REQUIREMENT_KINDS
+
+    @property
+    def is_approved(self) -> bool:
+        """Approved, and unchanged since the approval was recorded."""
+        return self.status == "approved" and not self.approval_stale
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,7 @@ def _base(profile: Profile, library: Library, document_id: str) -> dict[str, Any
         "document_id": document_id,
         "document_title": doc.title,
         "intro": [p["text"] for p in paragraphs(doc.intro)] if doc.intro else [],
+        "draft": False,
     }
 
 

@@ -272,8 +272,21 @@ def text_problems(text: str, names: Iterable[str], loc: Location, what: str) -> 
     ]
 
 
+APPROVED_CONTENT = ("title", "kind", "text", "parameters", "when", "legal_basis", "evaluation", "verifikat",
+                    "acceptance", "response", "requires", "excludes", "replaces")
+
+
+def content_hash(data: Mapping[str, Any]) -> str:
+    """A fingerprint of what a lawyer approves in a clause (not its status or approval metadata)."""
+    import hashlib
+    import json
+
+    content = {k: data.get(k) for k in APPROVED_CONTENT}
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def clause(
-    tree: Any, path: Path_, label: str, known: Mapping[str, Fact], origin: str, problems: Problems
+    tree: Any, path: Path_, label: str, known: Mapping[str, Fact], origin: str, problems: Problems, file: str = ""
 ) -> Clause | None:
     """Validate one clause node and build the Clause, or add problems and return None."""
     from tendergen.load import read_schema
@@ -328,6 +341,8 @@ def clause(
         evaluation_weight=evaluation.get("weight"),
         evaluation_note=evaluation.get("note", ""),
         origin=origin,
+        file=file,
+        approval_stale="approved_hash" in data and data["approved_hash"] != content_hash(data),
         data=frozen(data),
     )
 
@@ -405,7 +420,7 @@ def library(layers: Sequence[LibrarySources], known: Mapping[str, Fact]) -> Libr
         seen_here: dict[str, Location] = {}
         for source in layer.clauses:
             for path in _clause_nodes(source):
-                item = clause(source.tree, path, source.label, known, layer.origin, problems)
+                item = clause(source.tree, path, source.label, known, layer.origin, problems, str(source.path))
                 if item is None:
                     continue
                 if item.id in seen_here:
