@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
+import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -98,11 +101,13 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 
 def schema_problems(tree: Any, data: Any, schema: Mapping[str, Any], label: str, base: Path_ = ()) -> Problems:
     """Validate `data` (the plain form of `tree`) against a JSON Schema; one located problem per error."""
-    from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
     problems: Problems = []
-    for error in Draft202012Validator(schema).iter_errors(data):
+    validator = _validator(json.dumps(schema, sort_keys=True))
+    if validator.is_valid(data):
+        return problems
+    for error in validator.iter_errors(data):
         if error.context:
             error = best_match(error.context)
         path = [*base, *error.absolute_path]
@@ -134,6 +139,14 @@ def schema_problems(tree: Any, data: Any, schema: Mapping[str, Any], label: str,
         prefix = f"{field}: " if field and error.validator not in ("required",) else ""
         problems.append(_problem(prefix + message, locate(tree, path, label), hint))
     return problems
+
+
+@functools.cache
+def _validator(schema_json: str) -> Any:
+    """One compiled validator per schema (building one is costly; schemas are few and fixed)."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(json.loads(schema_json))
 
 
 def _sub_schema(name: str) -> dict[str, Any]:
@@ -252,15 +265,29 @@ def parameter_value_problem(param: Parameter, value: Any) -> str:
     return ""
 
 
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
+
+
+def _simple_placeholders(text: str) -> set[str] | None:
+    """The names in a text that uses only `{{ name }}` placeholders, or None if it uses more of Jinja."""
+    rest = PLACEHOLDER.sub("", text)
+    if any(mark in rest for mark in ("{{", "}}", "{%", "%}", "{#", "#}")):
+        return None
+    return set(PLACEHOLDER.findall(text))
+
+
 def text_problems(text: str, names: Iterable[str], loc: Location, what: str) -> Problems:
     """Syntax errors and undefined names in a clause text (rendered later in the sandbox)."""
-    from jinja2 import TemplateSyntaxError, meta
-    from jinja2.sandbox import SandboxedEnvironment
+    used = _simple_placeholders(text)
+    if used is None:  # anything beyond plain {{ name }} placeholders: let Jinja parse it
+        from jinja2 import TemplateSyntaxError, meta
+        from jinja2.sandbox import SandboxedEnvironment
 
-    try:
-        used = meta.find_undeclared_variables(SandboxedEnvironment().parse(text))
-    except TemplateSyntaxError as exc:
-        return [_problem(f"{what}: template syntax error: {exc.message}", loc, "placeholders look like {{ name }}")]
+        try:
+            used = meta.find_undeclared_variables(SandboxedEnvironment().parse(text))
+        except TemplateSyntaxError as exc:
+            return [_problem(f"{what}: template syntax error: {exc.message}", loc,
+                             "placeholders look like {{ name }}")]
     allowed = set(names) | TEXT_GLOBALS
     return [
         _problem(
