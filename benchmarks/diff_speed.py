@@ -56,10 +56,10 @@ def main() -> None:
             t1 = time.perf_counter()
             changes = diff.compare(old, new)
             t2 = time.perf_counter()
-            ctx = redline.context(changes, {"title": "B", "document_title": "B", "document_id": "klausulgranskning",
-                                            "reference": "old → new", "organisation": "Bench", "department": "",
-                                            "contact": "", "date": "2026-11-21", "draft": False, "library": "b",
-                                            "intro": []}, "bench", "2026-11-21T00:00:00Z")
+            meta = {"title": "B", "document_title": "B", "document_id": "klausulgranskning", "reference": "old → new",
+                    "reference_label": "Jämförda versioner", "organisation": "Bench", "department": "", "contact": "",
+                    "date": "2026-11-21", "draft": False, "library": "b", "intro": []}
+            ctx = redline.context(changes, meta, "bench", "2026-11-21T00:00:00Z")
             data = render.render_docx(api.template_path(session, "klausulgranskning"), ctx, "bench")
             t3 = time.perf_counter()
             load.append(t1 - t0)

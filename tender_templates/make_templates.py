@@ -231,7 +231,7 @@ TITLE_PAGE = (
     + tag("if department")
     + para("Beställande verksamhet: {{ department }}", "MetaLine")
     + tag("endif")
-    + para("Diarienummer: {{ reference }}", "MetaLine")
+    + para("{{ reference_label }}: {{ reference }}", "MetaLine")
     + para("Datum: {{ date }}", "MetaLine")
     + tag("if contact")
     + para("Kontaktperson: {{ contact }}", "MetaLine")

@@ -286,6 +286,7 @@ def review_docx(session: Session, changes: Sequence[Any], old_spec: str, new_spe
         "document_title": "Klausulförändringar för juridisk granskning",
         "document_id": "klausulgranskning",
         "reference": f"{old_spec} → {new_spec}",
+        "reference_label": "Jämförda versioner",
         "organisation": session.workspace.organisation or session.library.name,
         "department": "",
         "contact": "",

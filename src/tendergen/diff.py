@@ -46,6 +46,8 @@ SIGNIFICANT_WORDS = {"ska", "skall", "bör", "får", "kan", "inte", "ej", "minst
 COMPARED = ("title", "kind", "status", "version", "text", "parameters", "when", "legal_basis", "evaluation",
             "verifikat", "acceptance", "motiv", "response", "document", "section", "requires", "excludes",
             "replaces", "needs_legal_review", "area")
+IN_DOCUMENTS = ("title", "kind", "evaluation", "verifikat", "acceptance", "response", "legal_basis", "motiv",
+                "document", "section")
 SUBSTANCE = ("text", "parameters", "when", "legal_basis", "kind", "evaluation")
 
 
@@ -214,7 +216,7 @@ def impact(changes: Sequence[Change], old: Library, new: Library, old_profiles: 
     from tendergen import render
     from tendergen.select import select
 
-    changed = {c.id for c in changes}
+    changed = {c.id: c for c in changes}
     result: dict[str, list[str]] = {}
     env = render.text_environment()
     for name in sorted(old_profiles.keys() & new_profiles.keys()):
@@ -227,6 +229,9 @@ def impact(changes: Sequence[Change], old: Library, new: Library, old_profiles: 
             elif cid in before:
                 texts = [render.clause_text(d.clause, render.parameter_values(d.clause, prof), prof, env)
                          for d, prof in ((before[cid], old_profiles[name]), (after[cid], new_profiles[name]))]
+                other = [f.field for f in changed[cid].fields if f.field in IN_DOCUMENTS]
                 if texts[0] != texts[1]:
                     result.setdefault(cid, []).append(f"{name}: ny text")
+                elif other:
+                    result.setdefault(cid, []).append(f"{name}: ändrad klausul ({', '.join(other)})")
     return result

@@ -40,6 +40,40 @@ def _short(value: Any, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+SYMBOLS = {"eq": "=", "ne": "≠", "in": "∈", "not_in": "∉", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
+
+
+def rule_words(rule: Any) -> str:
+    """A rule in its YAML form as one readable line."""
+    if not isinstance(rule, dict) or len(rule) != 1:
+        return _short(rule)
+    (key, value), = rule.items()
+    if key in ("all", "any"):
+        return "(" + (" och " if key == "all" else " eller ").join(rule_words(r) for r in value) + ")"
+    if key == "not":
+        return f"inte {rule_words(value)}"
+    test, expected = next(iter(value.items())) if isinstance(value, dict) else ("eq", value)
+    shown = "{" + ", ".join(map(str, expected)) + "}" if isinstance(expected, list) else json.dumps(expected,
+                                                                                                 ensure_ascii=False)
+    return f"{key} {SYMBOLS.get(test, test)} {shown}"
+
+
+def show(field_name: str, value: Any, limit: int = 600) -> str:
+    """A field's value as a reviewer reads it."""
+    if value is None:
+        return "—"
+    if field_name == "when":
+        return rule_words(value)
+    if field_name == "parameters" and isinstance(value, dict):
+        return "; ".join(f"{name} = {spec.get('default')} {spec.get('unit', '')}".rstrip()
+                         for name, spec in value.items())
+    if field_name == "legal_basis" and isinstance(value, list):
+        return "; ".join(" ".join(filter(None, (b.get("provision"), b.get("ref")))) for b in value)
+    if field_name == "evaluation" and isinstance(value, dict):
+        return f"{value.get('weight')} poäng: {value.get('note', '')}"
+    return _short(value, limit)
+
+
 def finding_lines(change: Change) -> list[str]:
     return [f"{f.value}" + (f" ({note})" if note else "") for f, note in change.findings]
 
@@ -107,7 +141,8 @@ def to_markdown(changes: Sequence[Change]) -> str:
         others = [f for f in c.fields if f.field not in ("text",)]
         if others:
             out += ["", "| fält | före | efter |", "|---|---|---|"]
-            out += [f"| {f.field} | {_md(_short(f.old))} | {_md(_short(f.new))} |" for f in others]
+            out += [f"| {f.field} | {_md(show(f.field, f.old, 160))} | {_md(show(f.field, f.new, 160))} |"
+                    for f in others]
         out.append("")
     return "\n".join(out)
 
@@ -132,8 +167,8 @@ def to_html(changes: Sequence[Change]) -> str:
         others = [f for f in c.fields if f.field != "text"]
         if others:
             body.append("<table><tr><th>fält</th><th>före</th><th>efter</th></tr>")
-            body += [f"<tr><td>{esc(f.field)}</td><td>{esc(_short(f.old))}</td><td>{esc(_short(f.new))}</td></tr>"
-                     for f in others]
+            body += [f"<tr><td>{esc(f.field)}</td><td>{esc(show(f.field, f.old))}</td>"
+                     f"<td>{esc(show(f.field, f.new))}</td></tr>" for f in others]
             body.append("</table>")
         body.append("</section>")
     style = ("body{font-family:sans-serif;max-width:60em;margin:2em auto}del{color:#a00}ins{color:#060}"

@@ -10,7 +10,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from tendergen.diff import Change, Kind
-from tendergen.diffout import KIND_LABELS, _short, finding_lines, tokens
+from tendergen.diffout import KIND_LABELS, finding_lines, show, tokens
 
 PARAGRAPH = "\u2029"  # a token of its own: the end of a paragraph
 TEXT_STYLE = "ClauseText"
@@ -57,7 +57,9 @@ class _Writer:
 
     def redline(self, old: str, new: str) -> str:
         """Paragraphs of `new` compared with `old`, word by word, as tracked changes."""
-        a, b = text_tokens(old), text_tokens(new)
+        # The last paragraph mark stays untracked, so neither accepting nor rejecting merges this text
+        # into the heading that follows.
+        a, b = text_tokens(old)[:-1], text_tokens(new)[:-1]
         pieces: list[tuple[str, str]] = []
         for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
             if tag == "equal":
@@ -75,6 +77,7 @@ class _Writer:
                 runs[-1] = (op, runs[-1][1] + token)
             else:
                 runs.append((op, token))
+        out.append(self.paragraph([self.run(o, t) for o, t in runs], "equal"))
         return "".join(out)
 
 
@@ -83,21 +86,16 @@ def _para(text: str, style: str = "") -> str:
     return f'<w:p>{ppr}<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
 
 
-def _fields_table(change: Change) -> str:
-    rows = [f for f in change.fields if f.field != "text"]
-    if not rows:
-        return ""
-    widths = (2000, 3819, 3819)
-
-    def cell(width: int, text: str, header: bool = False) -> str:
-        shade = '<w:shd w:val="clear" w:color="auto" w:fill="1F3864"/>' if header else ""
+def _table(widths: Sequence[int], header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    def cell(width: int, text: str, heading: bool = False) -> str:
+        shade = '<w:shd w:val="clear" w:color="auto" w:fill="1F3864"/>' if heading else ""
         return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}</w:tcPr>'
-                f'{_para(text, "TableHeading" if header else "TableText")}</w:tc>')
+                f'{_para(text, "TableHeading" if heading else "TableText")}</w:tc>')
 
     head = "<w:tr><w:trPr><w:tblHeader/></w:trPr>" + "".join(
-        cell(w, t, True) for w, t in zip(widths, ("Uppgift", "Före", "Efter"), strict=True)) + "</w:tr>"
-    body = "".join("<w:tr>" + cell(widths[0], f.field) + cell(widths[1], _short(f.old, 600))
-                   + cell(widths[2], _short(f.new, 600)) + "</w:tr>" for f in rows)
+        cell(w, t, True) for w, t in zip(widths, header, strict=True)) + "</w:tr>"
+    body = "".join("<w:tr>" + "".join(cell(w, t) for w, t in zip(widths, r, strict=True)) + "</w:tr>"
+                   for r in rows)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     return (f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
             f'<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{head}{body}</w:tbl>'
@@ -110,7 +108,9 @@ def body_xml(changes: Sequence[Change], author: str, date: str) -> str:
 
     env = text_environment()
     writer = _Writer(author, date)
-    out = []
+    out = [_para("Sammanfattning", "Heading1"),
+           _table((2200, 2700, 900, 2538, 1300), ("Id", "Rubrik", "Ändring", "Klassificering", "Allvarlighet"),
+                  [(c.id, c.title, KIND_LABELS[c.kind], "; ".join(finding_lines(c)), c.severity) for c in changes])]
     for c in changes:
         out.append(_para(f"{c.id} – {c.title}", "Heading1"))
         version = " → ".join(v for v in (c.old.version if c.old else "", c.new.version if c.new else "") if v)
@@ -122,9 +122,11 @@ def body_xml(changes: Sequence[Change], author: str, date: str) -> str:
         old_text = default_text(c.old, env) if c.old else ""
         new_text = default_text(c.new, env) if c.new and c.kind != Kind.REMOVED else ""
         out.append(writer.redline(old_text, new_text))
-        if c.fields:
+        if any(f.field != "text" for f in c.fields):
             out.append(_para("Övriga uppgifter", "Heading2"))
-            out.append(_fields_table(c))
+            out.append(_table((2000, 3819, 3819), ("Uppgift", "Före", "Efter"),
+                              [(f.field, show(f.field, f.old), show(f.field, f.new))
+                               for f in c.fields if f.field != "text"]))
     return "".join(out)
 
 
@@ -169,7 +171,7 @@ def resolve(document_xml: bytes, accept: bool) -> list[tuple[str, list[str]]]:
 
 def expected_paragraphs(text: str) -> list[str]:
     """The paragraphs resolve() should give for a clause text."""
-    return "".join(text_tokens(text)).split(PARAGRAPH)[:-1]
+    return "".join(text_tokens(text)).split(PARAGRAPH)[:-1] or [""]
 
 
 def context(changes: Sequence[Change], meta: dict[str, Any], author: str, date: str) -> dict[str, Any]:

@@ -154,6 +154,7 @@ def _base(profile: Profile, library: Library, document_id: str) -> dict[str, Any
     return {
         "title": profile.title,
         "reference": profile.reference,
+        "reference_label": "Diarienummer",
         "organisation": profile.organisation,
         "department": profile.department,
         "contact": contact,
