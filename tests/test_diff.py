@@ -228,3 +228,29 @@ def test_approve_keeps_comments_and_gates_the_build(tree, runner: CliRunner) -> 
     (base / "lokalt/x/a.yaml").write_text(text.replace("logga i", "logga minst i"), "utf-8")
     stale = runner.invoke(cli, ["build", "p.yaml", "-o", "out3"])
     assert stale.exit_code == 3 and "LOK-A is changed since its approval" in stale.stderr
+
+
+def test_remaining_classifications(session: api.Session) -> None:
+    from dataclasses import replace
+
+    from tendergen.diff import classify, field_changes
+    from tendergen.model import Parameter
+
+    def changed(old, **kw):  # type: ignore[no-untyped-def]
+        data = {**old.data, **kw.pop("data", {})}
+        new = replace(old, data=data, **kw)
+        return {f for f, _ in classify(old, new, field_changes(old, new))}
+
+    wcag22 = session.library.clause("TILL-WCAG22")
+    incident = session.library.clause("SAK-INCIDENT")
+    assert wcag22 is not None and incident is not None
+    assert Finding.STRENGTHENED in changed(wcag22, kind="ska-krav", data={"kind": "ska-krav", "version": "2.0"})
+    stricter = [replace(p, default=4) if p.name == "varsel_timmar" else p for p in incident.parameters]
+    params = {**incident.data["parameters"], "varsel_timmar": {**incident.data["parameters"]["varsel_timmar"],
+                                                                 "default": 4}}
+    assert Finding.STRICTER in changed(incident, parameters=tuple(stricter), data={"parameters": params})
+    assert Finding.SCOPE_WIDER in changed(incident, when=None, data={"when": None})
+    basis = [{"ref": "nis2", "provision": "art. 21"}]
+    found = changed(incident, data={"legal_basis": basis})
+    assert Finding.LEGAL_BASIS in found and Finding.VERSION_NOT_BUMPED in found
+    assert isinstance(stricter[0], Parameter)
