@@ -381,6 +381,34 @@ WHY_BODY = (
                  [text_cell("item.id", "TableId"), text_cell("item.title"), text_cell("item.reasons")])
 )
 
+NEEDS_WIDTHS = [900, 5238, 1000, 2500]
+LIGHT_BODY = (
+    para("Vad som köps", "Heading1")
+    + tag("for text in purchase")
+    + para("{{ text }}")
+    + tag("endfor")
+    + para("Verksamhetens behov", "Heading1")
+    + para("Beskriv här vad tjänsten ska klara i er verksamhet, ett behov per rad, och ange om behovet är "
+           "ett måste (Ska) eller önskvärt (Bör). Leverantören svarar i sista kolumnen.")
+    + loop_table(NEEDS_WIDTHS, ["Nr", "Behov (fylls i av verksamheten)", "Ska/Bör", "Leverantörens svar"], "needs",
+                 [text_cell("item"), para("", "TableText"), para("", "TableText"), para("", "TableText")])
+    + para("Kommunens krav", "Heading1")
+    + para("Kraven nedan gäller alltid när kommunen köper IT av det här slaget. Leverantören ska besvara varje "
+           "krav. Ett anbud som inte uppfyller alla ska-krav kan inte antas.")
+    + tag("for section in sections")
+    + para("{{ section.title }}", "Heading2")
+    + table(REQUIREMENT_WIDTHS, ["Id", "Krav", "Typ", "Uppfylls (Ja/Nej)", "Leverantörens svar"],
+            _loop_row("for item in section.requirements") + REQUIREMENT_ROW + _loop_row("endfor"))
+    + tag("endfor")
+    + para("Avtalsvillkor i korthet", "Heading1")
+    + para("Avtalet med leverantören ska innehålla följande villkor. Den fullständiga lydelsen finns i bilagan "
+           "Avtalsvillkor, som skickas med förfrågan.")
+    + tag("for item in terms")
+    + para("{{ item.title }}", "Heading2")
+    + para("{{ item.summary }}")
+    + tag("endfor")
+)
+
 INTRO = tag("for text in intro") + para("{{ text }}") + tag("endfor")
 
 SECTION_PROPERTIES = (
@@ -438,6 +466,8 @@ TEMPLATES = {
     "acceptanstestprotokoll": ACCEPTANCE_BODY,
     "urvalsredovisning": WHY_BODY,
     "klausulgranskning": para("{{p body }}"),
+    "kravspecifikation-light": LIGHT_BODY,
+    "lathund": TEXT_BODY,
 }
 
 if __name__ == "__main__":

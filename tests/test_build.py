@@ -15,7 +15,7 @@ from helpers import docx_as_text, header_footer_text, pdf_pages, pdf_text
 from tendergen import api, render
 from tendergen.errors import OutputError
 
-TEXT_DOCS = {"upphandlingsdokument", "avtalsvillkor", "pub-instruktion", "sekretessforbindelse",
+TEXT_DOCS = {"upphandlingsdokument", "avtalsvillkor", "pub-instruktion", "sekretessforbindelse", "lathund",
              "sanktionsforsakran", "ilo-sjalvvardering", "exitplan", "rfi"}
 PAYLOADS = [
     "{{ 7*7 }}",

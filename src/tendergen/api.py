@@ -163,14 +163,14 @@ class BuildResult:
     warnings: tuple[str, ...]
 
 
-def render_build(session: Session, profile_path: Path, *, draft: bool = False
+def render_build(session: Session, raw: load.Source, *, draft: bool = False, light: bool = False
                  ) -> tuple[Profile, dict[str, bytes], dict[str, Any]]:
     """Everything a build produces, in memory: nothing is written.
 
     Clauses that are not approved (draft, or changed since approval) stop the build unless `draft`, which
-    marks every page UTKAST.
+    marks every page UTKAST. `light` gives the direct-procurement set: the one-document specification,
+    the lathund, the contract terms and the annexes the rules select.
     """
-    raw = load.read_yaml(profile_path)
     profile = validate.profile(raw, session.library, organisation=session.workspace.organisation, today=today())
     decisions = select.select(session.library, profile)
     unapproved = [d.clause for d in decisions if d.included and not d.clause.is_approved]
@@ -181,14 +181,17 @@ def render_build(session: Session, profile_path: Path, *, draft: bool = False
                          hint="approve it with `tendergen approve ID --by NAME`, or build with --draft")
             for c in unapproved])
     files: dict[str, bytes] = {}
-    for document_id in render.documents_needed(decisions):
+    documents = render.documents_needed(decisions)
+    if light:
+        documents = [render.LIGHT, *(d for d in documents if d not in render.FULL_TENDER_ONLY)]
+    for document_id in documents:
         ctx = {**render.context(profile, session.library, decisions, document_id), "draft": bool(unapproved)}
         template = template_path(session, document_id)
         files[f"{document_id}.docx"] = render.render_docx(template, ctx, load.where(template))
-    matrix_rows = matrix.rows(profile, session.library, decisions)
+    matrix_rows = [] if light else matrix.rows(profile, session.library, decisions)
     if matrix_rows:
         files[matrix.FILE] = matrix.write_xlsx(profile, matrix_rows)
-    inputs = [{"role": "profile", "name": profile_path.name, "sha256": sha256(raw.raw)}]
+    inputs = [{"role": "profile", "name": raw.path.name, "sha256": sha256(raw.raw)}]
     if session.workspace_path:
         inputs.append({"role": "workspace", "name": session.workspace_path.name,
                        "sha256": sha256(session.workspace_path.read_bytes())})
@@ -204,9 +207,25 @@ def render_build(session: Session, profile_path: Path, *, draft: bool = False
 def build(session: Session, profile_path: Path, out_dir: Path, *, force: bool = False,
           draft: bool = False) -> BuildResult:
     """Render every document for a profile and write them, with manifest.json, into out_dir."""
-    profile, files, data = render_build(session, profile_path, draft=draft)
+    profile, files, data = render_build(session, load.read_yaml(profile_path), draft=draft)
     removed = write_build(out_dir, files, data, force=force)
     return BuildResult(files, data, tuple(removed), profile.warnings)
+
+
+def build_light(session: Session, profile_text: str, out_dir: Path, *, force: bool = False,
+                draft: bool = False) -> BuildResult:
+    """Save the interview's profile as profil.yaml and write the direct-procurement documents beside it."""
+    raw = profile_text.encode("utf-8")
+    path = out_dir / LIGHT_PROFILE
+    source = load.Source(load.parse_yaml(profile_text, load.where(path)), load.where(path), path, raw)
+    profile, files, data = render_build(session, source, draft=draft, light=True)
+    files = {LIGHT_PROFILE: raw, **files}
+    data["outputs"].insert(0, {"file": LIGHT_PROFILE, "sha256": sha256(raw), "bytes": len(raw)})
+    removed = write_build(out_dir, files, data, force=force)
+    return BuildResult(files, data, tuple(removed), profile.warnings)
+
+
+LIGHT_PROFILE = "profil.yaml"
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:

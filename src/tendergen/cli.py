@@ -370,6 +370,134 @@ def approve(ctx: click.Context, clause_ids: tuple[str, ...], approver: str, day:
     click.echo(f"approved {len(clause_ids)} clause(s) by {approver}")
 
 
+@cli.command()
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("light"),
+              show_default=True, help="Folder for profil.yaml and the documents (created if missing).")
+@click.option("--answers", "answers_file", type=EXISTING_FILE,
+              help="Answer the questions from this YAML file (question id: answer) instead of interactively.")
+@click.option("--profile", "profile_file", type=EXISTING_FILE,
+              help="Rebuild from a saved profil.yaml (for example after editing it) without the interview.")
+@click.option("--organisation", help="The municipality's name (default: from tendergen.yaml).")
+@click.option("--force", is_flag=True, help="Overwrite documents even if they were edited after the last build.")
+@click.option("--draft", is_flag=True, help="Allow clauses that are not approved (pages marked UTKAST).")
+@click.pass_context
+def light(ctx: click.Context, out_dir: Path, answers_file: Path | None, profile_file: Path | None,
+          organisation: str | None, force: bool, draft: bool) -> None:
+    """Guided interview (in Swedish) for a direct procurement; writes a "kravspecifikation light".
+
+    At most 15 plain questions, each with help (answer ?) and a default; answer < to go back. The
+    answers are saved as profil.yaml, and the one-document specification, a lathund (self-help guide)
+    and the contract terms are written beside it. Nothing is written if you stop with Ctrl-C.
+    """
+    from tendergen import api, interview, validate
+    from tendergen.errors import InvalidInput
+
+    session = _session(ctx)
+    if profile_file is not None:
+        result = api.build_light(session, profile_file.read_text("utf-8"), out_dir, force=force, draft=draft)
+        for name in result.files:
+            click.echo(f"skrev {out_dir / name}")
+        return
+    org = organisation or session.workspace.organisation
+    if not org:
+        raise InvalidInput("no organisation: the documents need the municipality's name",
+                           hint="add 'organisation: ...' to tendergen.yaml or pass --organisation")
+    day = api.today()
+    limit = validate.threshold(session.library, validate.DIRECT_AWARD_LIMIT, day)
+    given = _read_answers(answers_file) if answers_file else None
+    answers: dict[str, Any] = {}
+    history: list[str] = []
+    while (question := interview.pending(answers)) is not None:
+        if given is not None:
+            try:
+                answers[question.id] = interview.parse(question, given.get(question.id))
+            except ValueError as exc:
+                raise InvalidInput(f"{question.id}: {exc}", location=given.get("__location__", {}).get(question.id),
+                                   hint=question.text) from exc
+        else:
+            step = _ask(question, len(history) + 1)
+            if step == "<":
+                if history:
+                    answers.pop(history.pop())
+                continue
+            answers[question.id] = step
+            history.append(question.id)
+        if question.id in ("varde", "tidigare") and limit is not None:
+            stop, warning = interview.limit_messages(answers, limit.amount_sek,
+                                                     validate.basis_text(session.library, limit), limit.source)
+            if stop:
+                raise InvalidInput(stop, hint="inget har skrivits")
+            if warning and question.id == "tidigare":
+                click.echo(warning, err=True)
+    warning = interview.storage_warning(answers)
+    if warning:
+        click.echo(warning, err=True)
+    result = api.build_light(session, _profile_yaml(interview.profile_data(answers, org, day)), out_dir,
+                             force=force, draft=draft)
+    for name in result.files:
+        click.echo(f"skrev {out_dir / name}")
+    click.echo(f"{len(answers)} frågor besvarade; {sum(c['included'] for c in result.manifest['clauses'])} "
+               "klausuler valda.")
+
+
+def _ask(question: Any, number: int) -> Any:
+    """Ask one question until the answer is valid; '?' shows help, '<' means go back."""
+    from tendergen import interview
+
+    while True:
+        click.echo(f"\n{number}. {question.text}")
+        for i, (_, label) in enumerate(question.choices, start=1):
+            click.echo(f"   {i}) {label}")
+        default = question.default
+        if question.kind == "choice" and default is not None:
+            default = next(str(i) for i, (v, _) in enumerate(question.choices, 1) if v == default)
+        elif question.kind == "bool" and default is not None:
+            default = "ja" if default else "nej"
+        raw = click.prompt("   (? hjälp, < tillbaka)", default=default if default is not None else "",
+                           show_default=default is not None, prompt_suffix=" > ")
+        if raw.strip() == "?":
+            click.echo(f"   {question.help}")
+            continue
+        if raw.strip() == "<":
+            return "<"
+        try:
+            return interview.parse(question, raw)
+        except ValueError as exc:
+            click.echo(f"   {exc}")
+
+
+def _read_answers(path: Path) -> dict[str, Any]:
+    """The answers file: question ids to answers; unknown ids are errors with their line."""
+    from tendergen import interview, load, validate
+    from tendergen.errors import InvalidInput
+
+    source = load.read_yaml(path)
+    if not isinstance(source.tree, dict):
+        raise InvalidInput("the answers file must be a mapping of question id: answer",
+                           location=validate.locate(source.tree, [], source.label))
+    unknown = [k for k in source.tree if k not in interview.BY_ID]
+    if unknown:
+        raise InvalidInput(problems=[
+            InvalidInput(f"unknown question {k!r}", location=validate.locate(source.tree, [k], source.label, key=True),
+                         hint="questions: " + ", ".join(interview.BY_ID)) for k in unknown])
+    answers = validate.plain(source.tree)
+    answers["__location__"] = {k: validate.locate(source.tree, [k], source.label) for k in source.tree}
+    return dict(answers)
+
+
+def _profile_yaml(data: dict[str, Any]) -> str:
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.default_flow_style = False
+    out = io.StringIO()
+    out.write("# Upphandlingsprofil skapad av `tendergen light`. Bygg om med: tendergen light --profile profil.yaml\n")
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="tendergen")

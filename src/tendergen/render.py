@@ -15,9 +15,11 @@ from tendergen.model import KIND_LABELS, Clause, Decision, Document, Library, Pr
 LIST_MARKER = re.compile(r"^([-•]|\d{1,2}[.)]|[a-zåäö]\))\s+")
 TEXT_DOCUMENT_ORDER = (
     "upphandlingsdokument", "kravspecifikation", "avtalsvillkor", "pub-instruktion", "sekretessforbindelse",
-    "sanktionsforsakran", "ilo-sjalvvardering", "exitplan", "rfi",
+    "sanktionsforsakran", "ilo-sjalvvardering", "exitplan", "rfi", "lathund",
 )
+FULL_TENDER_ONLY = ("upphandlingsdokument", "kravspecifikation", "acceptanstestprotokoll", "rfi")
 ACCEPTANCE = "acceptanstestprotokoll"
+LIGHT = "kravspecifikation-light"
 WHY = "urvalsredovisning"
 
 
@@ -173,6 +175,8 @@ def context(profile: Profile, library: Library, decisions: Sequence[Decision], d
         return acceptance_context(profile, library, decisions)
     if document_id == WHY:
         return why_context(profile, library, decisions)
+    if document_id == LIGHT:
+        return light_context(profile, library, decisions)
     env = text_environment()
     chosen = [d.clause for d in decisions if d.included and d.clause.document == document_id]
     sections: list[dict[str, Any]] = []
@@ -218,6 +222,31 @@ def acceptance_context(profile: Profile, library: Library, decisions: Sequence[D
                 sections.append({"title": f"{doc.title}: {section_title}" if doc else section_title,
                                  "requirements": rows})
     return {**_base(profile, library, ACCEPTANCE), "sections": sections}
+
+
+def light_context(profile: Profile, library: Library, decisions: Sequence[Decision]) -> dict[str, Any]:
+    """The one-document specification for a direct procurement: needs, the municipality's requirements, terms."""
+    from tendergen.validate import sek
+
+    env = text_environment()
+    base = context(profile, library, decisions, "kravspecifikation")
+    requirements = [d.clause for d in decisions if d.included and d.clause.is_requirement
+                    and d.clause.document != "kravspecifikation"]
+    extra = [clause_item(c, profile, env) for c in requirements]
+    sections = [s for s in base["sections"] if s["requirements"]]
+    if extra:
+        sections.append({"id": "ovrigt", "title": "Övriga krav", "requirements": extra, "clauses": extra, "texts": []})
+    terms = [{"title": c.title, "summary": clause_item(c, profile, env)["paragraphs"][0]["text"].replace("\t", " ")}
+             for d in decisions if d.included and (c := d.clause).document == "avtalsvillkor"]
+    years = profile.contract.get("years")
+    purchase = [line for line in (
+        profile.description,
+        f"Beställande verksamhet: {profile.department}" if profile.department else "",
+        f"Uppskattat värde: {sek(profile.facts['estimated_value_sek'])} exklusive moms, för hela avtalstiden.",
+        f"Avtalstid: {format_value(years)} år." if years else "",
+    ) if line]
+    return {**_base(profile, library, LIGHT), "purchase": purchase, "needs": [f"B{i}" for i in range(1, 9)],
+            "sections": sections, "terms": terms}
 
 
 def legal_basis_text(clause: Clause, library: Library) -> list[str]:

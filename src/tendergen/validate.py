@@ -467,7 +467,7 @@ def library(layers: Sequence[LibrarySources], known: Mapping[str, Fact]) -> Libr
             problems.append(_problem(f"the clause library has no usable {what}", Location(str(layers[0].folder))))
             raise_if(problems)
     assert meta.references is not None and meta.documents is not None and meta.thresholds is not None
-    clauses = tuple(sorted(by_id.values(), key=lambda c: c.id))
+    clauses = tuple(by_id.values())  # file order: authors order clauses within a section by placing them
     problems.extend(_cross_checks(clauses, meta.references, meta.documents))
     raise_if(problems)
     return Library(
@@ -563,7 +563,7 @@ def _relation_conflicts(clauses: Sequence[Clause], by_id: Mapping[str, Clause]) 
 # --- profile ----------------------------------------------------------------------------------
 
 
-def _threshold(lib: Library, threshold_id: str, day: str) -> Threshold | None:
+def threshold(lib: Library, threshold_id: str, day: str) -> Threshold | None:
     candidates = [t for t in lib.thresholds if t.id == threshold_id]
     valid = [t for t in candidates if t.valid_on(day)]
     pool = valid or candidates
@@ -582,10 +582,10 @@ def _value_checks(
     warnings: list[str] = []
     value = facts_["estimated_value_sek"]
     loc = locate(tree, ["facts", "estimated_value_sek"], label)
-    limit = _threshold(lib, DIRECT_AWARD_LIMIT, day)
-    eu = _threshold(lib, EU_THRESHOLD, day)
+    limit = threshold(lib, DIRECT_AWARD_LIMIT, day)
+    eu = threshold(lib, EU_THRESHOLD, day)
     if facts_["procedure"] == "direktupphandling" and limit is not None:
-        basis = _basis_text(lib, limit)
+        basis = basis_text(lib, limit)
         if value > limit.amount_sek:
             problems.append(_problem(
                 f"estimated value {sek(value)} is above the direktupphandlingsgräns {sek(limit.amount_sek)} "
@@ -611,17 +611,18 @@ def _value_checks(
     return problems, warnings
 
 
-def _basis_text(lib: Library, threshold: Threshold) -> str:
-    if threshold.legal_basis is None:
-        return threshold.name
-    ref = lib.references.get(threshold.legal_basis.ref)
-    name = ref.short or ref.name if ref else threshold.legal_basis.ref
-    return f"{threshold.legal_basis.provision} {name}".strip()
+def basis_text(lib: Library, limit: Threshold) -> str:
+    """The legal basis of a threshold as text, e.g. '19 a kap. LOU'."""
+    if limit.legal_basis is None:
+        return limit.name
+    ref = lib.references.get(limit.legal_basis.ref)
+    name = ref.short or ref.name if ref else limit.legal_basis.ref
+    return f"{limit.legal_basis.provision} {name}".strip()
 
 
 def derived_facts(given: Mapping[str, Any], contract: Mapping[str, Any], lib: Library, day: str) -> dict[str, Any]:
     """The facts computed from the profile: the rules see these like any other fact."""
-    eu = _threshold(lib, EU_THRESHOLD, day)
+    eu = threshold(lib, EU_THRESHOLD, day)
     return {
         "above_eu_threshold": bool(eu and given["estimated_value_sek"] >= eu.amount_sek),
         "direct_award": given["procedure"] == "direktupphandling",

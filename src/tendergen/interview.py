@@ -1,0 +1,197 @@
+"""The guided interview for a direct procurement ("kravspecifikation light"): pure question logic.
+
+The questions are in plain Swedish for a department head. Each answer maps onto the profile facts the
+rules need; questions whose answer cannot matter given earlier answers are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Answers = Mapping[str, Any]
+NO_SYSTEM = ("hardvara", "konsulttjanster")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    help: str
+    kind: str  # text | int | bool | choice
+    default: Any
+    choices: tuple[tuple[str, str], ...] = ()
+    ask_if: Callable[[Answers], bool] | None = None
+
+    def applies(self, answers: Answers) -> bool:
+        return self.ask_if is None or self.ask_if(answers)
+
+
+QUESTIONS = (
+    Question("vad", "Vad ska ni köpa? Ge köpet ett kort namn.",
+             "Till exempel \"Bokningssystem för idrottshallar\". Namnet blir rubrik på kravspecifikationen.",
+             "text", None),
+    Question("verksamhet", "Vilken förvaltning eller enhet köper?",
+             "Den förvaltning som ska använda tjänsten och betala för den.", "text", None),
+    Question("kategori", "Vilken sorts IT är det?",
+             "Välj det som passar bäst. Det styr vilka krav som kommer med.", "choice", "it-som-tjanst",
+             (("it-som-tjanst", "en tjänst eller ett system som används via webben"),
+              ("verksamhetssystem", "ett större verksamhetssystem"),
+              ("programvarulicenser", "programvara som installeras på kommunens datorer"),
+              ("hardvara", "utrustning (datorer, skärmar, telefoner …)"),
+              ("valfardsteknik", "välfärdsteknik, till exempel trygghetslarm"),
+              ("telefoni", "telefoni eller mobilabonnemang"),
+              ("konsulttjanster", "konsulttjänster"))),
+    Question("leverans", "Var ska tjänsten köras?",
+             "En molntjänst drivs av leverantören och används via webben. Installerad körs den på kommunens egna "
+             "servrar eller datorer.", "choice", "saas",
+             (("saas", "hos leverantören, som molntjänst"),
+              ("on-premises", "installerad hos kommunen"),
+              ("hybrid", "både och")),
+             lambda a: a.get("kategori") not in NO_SYSTEM),
+    Question("varde", "Vad kostar köpet totalt, för hela avtalstiden och exklusive moms (kronor)?",
+             "Räkna med alla år, licenser, införande, utbildning och eventuella förlängningar. "
+             "Direktupphandling får bara användas upp till en viss gräns.", "int", None),
+    Question("tidigare", "Har förvaltningen redan i år köpt samma slags sak? Ange i så fall beloppet i kronor "
+             "(annars 0).",
+             "Köp av samma slag under samma år räknas ihop när man bedömer om gränsen för direktupphandling "
+             "överskrids.", "int", 0),
+    Question("avtalstid", "Hur många år ska avtalet gälla?",
+             "Välj en bestämd tid. Längre avtal ger ett högre totalvärde.", "int", 2),
+    Question("anvandare", "Vilka ska använda tjänsten?",
+             "Om invånare eller andra utanför kommunen använder den gäller lagen om tillgänglighet till digital "
+             "offentlig service.", "choice", "medarbetare",
+             (("medarbetare", "bara kommunens medarbetare"),
+              ("invanare", "även invånare eller andra utanför kommunen")),
+             lambda a: a.get("kategori") not in NO_SYSTEM),
+    Question("personuppgifter", "Kommer tjänsten att hantera uppgifter om personer (namn, e-post, personnummer, "
+             "bilder …)?",
+             "Även uppgifter om medarbetare räknas. Svara ja om du är osäker.", "bool", True),
+    Question("kansliga", "Gäller det känsliga uppgifter, till exempel om hälsa, eller personnummer i större "
+             "omfattning?",
+             "Känsliga personuppgifter är bland annat hälsa, etniskt ursprung, religion och sexuell läggning.",
+             "bool", False, ask_if=lambda a: bool(a.get("personuppgifter"))),
+    Question("lagring", "Var får uppgifterna lagras och hanteras?",
+             "Om leverantören eller dess support kan nå uppgifterna från ett land utanför EU/EES räknas det som "
+             "tredjelandsöverföring.", "choice", "eu",
+             (("eu", "bara inom EU/EES"), ("utanfor", "även utanför EU/EES"), ("vet-inte", "vet inte")),
+             lambda a: bool(a.get("personuppgifter")) and a.get("leverans", "ingen") != "ingen"),
+    Question("kritisk", "Hur allvarligt är det om tjänsten inte fungerar på en dag?",
+             "Samhällsviktig verksamhet är sådan som måste fungera även vid en kris, till exempel omsorg.",
+             "choice", "hanterbart",
+             (("hanterbart", "besvärligt men hanterbart"),
+              ("kritiskt", "allvarligt: verksamheten måste fungera även vid kris"))),
+    Question("ai", "Har tjänsten AI-funktioner, till exempel chattbot, automatiska förslag eller bildanalys?",
+             "Svara ja om leverantören beskriver funktioner som AI eller maskininlärning.", "bool", False,
+             ask_if=lambda a: a.get("kategori") not in NO_SYSTEM),
+    Question("kontakt", "Vem är kontaktperson för köpet (namn)?", "Personen som leverantörerna ska vända sig till.",
+             "text", None),
+    Question("diarienummer", "Diarienummer för köpet, om det finns", "Lämna tomt om ni inte har något ännu.",
+             "text", "[diarienummer]"),
+)
+BY_ID = {q.id: q for q in QUESTIONS}
+YES = {"ja", "j", "yes", "y", "true"}
+NO = {"nej", "n", "no", "false"}
+
+
+def pending(answers: Answers) -> Question | None:
+    """The next question that still needs an answer, or None when the interview is complete."""
+    return next((q for q in QUESTIONS if q.id not in answers and q.applies(answers)), None)
+
+
+def parse(question: Question, raw: Any) -> Any:
+    """Turn an answer (typed text, or a value from an answers file) into the question's type.
+
+    Raises ValueError with a message in Swedish that tells the user what to write.
+    """
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        if question.default is None:
+            raise ValueError("Frågan måste besvaras.")
+        return question.default
+    if question.kind == "int":
+        digits = text.replace(" ", "").replace("\u00a0", "").removesuffix("kr").removesuffix(":-")
+        if not digits.isdigit():
+            raise ValueError("Skriv ett heltal, till exempel 300000.")
+        return int(digits)
+    if question.kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if text.lower() in YES:
+            return True
+        if text.lower() in NO:
+            return False
+        raise ValueError("Svara ja eller nej.")
+    if question.kind == "choice":
+        values = [v for v, _ in question.choices]
+        if text in values:
+            return text
+        if text.isdigit() and 1 <= int(text) <= len(values):
+            return values[int(text) - 1]
+        raise ValueError(f"Välj en siffra mellan 1 och {len(values)}.")
+    return text
+
+
+def total_value(answers: Answers) -> int:
+    """The value the direct-award limit applies to: this purchase plus similar ones this year."""
+    return int(answers.get("varde") or 0) + int(answers.get("tidigare") or 0)
+
+
+def profile_data(answers: Answers, organisation: str, day: str) -> dict[str, Any]:
+    """The procurement profile the answers describe (a plain mapping, ready to save as YAML)."""
+    category = answers["kategori"]
+    delivery = answers.get("leverans", "ingen") if category not in NO_SYSTEM else "ingen"
+    facts = {
+        "procedure": "direktupphandling",
+        "subcategory": category,
+        "delivery_model": delivery,
+        "estimated_value_sek": total_value(answers),
+        "citizen_facing": answers.get("anvandare") == "invanare",
+        "personal_data": bool(answers.get("personuppgifter")),
+        "sensitive_personal_data": bool(answers.get("kansliga")),
+        "third_country_processing": answers.get("lagring") in ("utanfor", "vet-inte"),
+        "critical_service": answers.get("kritisk") == "kritiskt",
+        "ai_components": bool(answers.get("ai")),
+        "hardware": category in ("hardvara", "valfardsteknik"),
+        "consultants_on_site": category == "konsulttjanster",
+        "nis2_in_scope": delivery != "ingen",
+        "sustainability_level": "bas",
+    }
+    data: dict[str, Any] = {
+        "title": answers["vad"],
+        "reference": answers.get("diarienummer") or "[diarienummer]",
+        "department": answers["verksamhet"],
+        "contact": {"name": answers["kontakt"]},
+        "date": day,
+        "contract": {"years": int(answers.get("avtalstid") or 2)},
+        "facts": facts,
+        "options": {"show_motiv": False},
+    }
+    if organisation:
+        data["organisation"] = organisation
+    return data
+
+
+def limit_messages(answers: Answers, limit: int, basis: str, source: str) -> tuple[str, str]:
+    """(stop message, warning) in Swedish about the direct-award limit; empty strings when not needed."""
+    from tendergen.validate import sek
+
+    total = total_value(answers)
+    if total > limit:
+        return (f"Köpet kan inte göras som direktupphandling. Det sammanlagda värdet, {sek(total)}, är högre än "
+                f"gränsen för direktupphandling, {sek(limit)} ({basis}; källa: {source}). Kontakta "
+                "upphandlingsenheten: köpet behöver upphandlas med annonsering, eller göras som avrop från ett "
+                "befintligt ramavtal.", "")
+    if total >= 0.8 * limit:
+        return ("", f"Obs! Värdet {sek(total)} är nära gränsen för direktupphandling ({sek(limit)}). Kontrollera "
+                    "att alla år, förlängningar och liknande köp i år är medräknade, och stäm gärna av med "
+                    "upphandlingsenheten.")
+    return "", ""
+
+
+def storage_warning(answers: Answers) -> str:
+    if answers.get("personuppgifter") and answers.get("lagring") in ("utanfor", "vet-inte"):
+        return ("Obs! Personuppgifter kan komma att lagras eller nås utanför EU/EES. Kraven om "
+                "tredjelandsöverföring tas med, och dataskyddsombudet bör granska leverantörens svar.")
+    return ""
