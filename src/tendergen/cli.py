@@ -453,8 +453,8 @@ def _ask(question: Any, number: int) -> Any:
             default = next(str(i) for i, (v, _) in enumerate(question.choices, 1) if v == default)
         elif question.kind == "bool" and default is not None:
             default = "ja" if default else "nej"
-        raw = click.prompt("   (? hjälp, < tillbaka)", default=default if default is not None else "",
-                           show_default=default is not None, prompt_suffix=" > ")
+        raw = click.prompt("   (? hjälp, < tillbaka)", default=str(default) if default is not None else "",
+                           show_default=default is not None, prompt_suffix=" > ", type=str)
         if raw.strip() == "?":
             click.echo(f"   {question.help}")
             continue
