@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import docx_as_text, pdf_text
 
+from helpers import docx_as_text, pdf_text
 from tendergen import interview
 from tendergen.cli import cli
 
