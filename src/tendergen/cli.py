@@ -454,7 +454,7 @@ def _ask(question: Any, number: int) -> Any:
         elif question.kind == "bool" and default is not None:
             default = "ja" if default else "nej"
         raw = click.prompt("   (? hjälp, < tillbaka)", default=str(default) if default is not None else "",
-                           show_default=default is not None, prompt_suffix=" > ", type=str)
+                           show_default=bool(default), prompt_suffix=" > ", type=str)
         if raw.strip() == "?":
             click.echo(f"   {question.help}")
             continue

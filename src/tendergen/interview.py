@@ -88,7 +88,7 @@ QUESTIONS = (
     Question("kontakt", "Vem är kontaktperson för köpet (namn)?", "Personen som leverantörerna ska vända sig till.",
              "text", None),
     Question("diarienummer", "Diarienummer för köpet, om det finns", "Lämna tomt om ni inte har något ännu.",
-             "text", "[diarienummer]"),
+             "text", ""),
 )
 BY_ID = {q.id: q for q in QUESTIONS}
 YES = {"ja", "j", "yes", "y", "true"}

@@ -236,8 +236,9 @@ def light_context(profile: Profile, library: Library, decisions: Sequence[Decisi
     sections = [s for s in base["sections"] if s["requirements"]]
     if extra:
         sections.append({"id": "ovrigt", "title": "Övriga krav", "requirements": extra, "clauses": extra, "texts": []})
-    terms = [{"title": c.title, "summary": clause_item(c, profile, env)["paragraphs"][0]["text"].replace("\t", " ")}
-             for d in decisions if d.included and (c := d.clause).document == "avtalsvillkor"]
+    terms = [{"title": item["title"], "summary": item["paragraphs"][0]["text"].replace("\t", " ")}
+             for section in context(profile, library, decisions, "avtalsvillkor")["sections"]
+             for item in section["clauses"]]
     years = profile.contract.get("years")
     purchase = [line for line in (
         profile.description,
