@@ -404,7 +404,7 @@ def light(ctx: click.Context, out_dir: Path, answers_file: Path | None, profile_
                            hint="add 'organisation: ...' to tendergen.yaml or pass --organisation")
     day = api.today()
     limit = validate.threshold(session.library, validate.DIRECT_AWARD_LIMIT, day)
-    given = _read_answers(answers_file) if answers_file else None
+    given, where_given = _read_answers(answers_file) if answers_file else (None, {})
     answers: dict[str, Any] = {}
     history: list[str] = []
     while (question := interview.pending(answers)) is not None:
@@ -412,7 +412,7 @@ def light(ctx: click.Context, out_dir: Path, answers_file: Path | None, profile_
             try:
                 answers[question.id] = interview.parse(question, given.get(question.id))
             except ValueError as exc:
-                raise InvalidInput(f"{question.id}: {exc}", location=given.get("__location__", {}).get(question.id),
+                raise InvalidInput(f"{question.id}: {exc}", location=where_given.get(question.id),
                                    hint=question.text) from exc
         else:
             step = _ask(question, len(history) + 1)
@@ -466,8 +466,8 @@ def _ask(question: Any, number: int) -> Any:
             click.echo(f"   {exc}")
 
 
-def _read_answers(path: Path) -> dict[str, Any]:
-    """The answers file: question ids to answers; unknown ids are errors with their line."""
+def _read_answers(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The answers file as {question id: answer} and {question id: location}; unknown ids are errors."""
     from tendergen import interview, load, validate
     from tendergen.errors import InvalidInput
 
@@ -480,9 +480,8 @@ def _read_answers(path: Path) -> dict[str, Any]:
         raise InvalidInput(problems=[
             InvalidInput(f"unknown question {k!r}", location=validate.locate(source.tree, [k], source.label, key=True),
                          hint="questions: " + ", ".join(interview.BY_ID)) for k in unknown])
-    answers = validate.plain(source.tree)
-    answers["__location__"] = {k: validate.locate(source.tree, [k], source.label) for k in source.tree}
-    return dict(answers)
+    locations = {k: validate.locate(source.tree, [k], source.label) for k in source.tree}
+    return dict(validate.plain(source.tree)), locations
 
 
 def _profile_yaml(data: dict[str, Any]) -> str:

@@ -33,9 +33,8 @@ def recorded_outputs(out_dir: Path) -> dict[str, str]:
                           hint="move the folder aside or build with --force") from exc
 
 
-def edited_files(out_dir: Path, names: list[str]) -> list[str]:
-    """Files in out_dir that a build would replace but that differ from what the last build wrote."""
-    recorded = recorded_outputs(out_dir)
+def edited_files(out_dir: Path, names: list[str], recorded: Mapping[str, str]) -> list[str]:
+    """Files in out_dir that a build would replace but that differ from what the last build recorded."""
     return [n for n in names if (out_dir / n).exists() and recorded.get(n) != sha256((out_dir / n).read_bytes())]
 
 
@@ -50,14 +49,14 @@ def write_build(out_dir: Path, files: Mapping[str, bytes], manifest: Mapping[str
     somebody edited it after the build. Unchanged outputs the new build no longer produces are removed.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    edited = edited_files(out_dir, list(files))
+    recorded = recorded_outputs(out_dir)
+    edited = edited_files(out_dir, list(files), recorded)
     if edited and not force:
         raise OutputError(
             "these files were changed after the last build and would be overwritten: " + ", ".join(edited),
             location=Location(where(out_dir)),
             hint="save your edits elsewhere, choose another output folder, or rebuild with --force",
         )
-    recorded = recorded_outputs(out_dir)
     staged: list[tuple[Path, Path]] = []
     try:
         for name, data in [*files.items(), (MANIFEST, manifest_bytes(manifest))]:

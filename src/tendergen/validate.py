@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import functools
@@ -459,7 +460,7 @@ def library(layers: Sequence[LibrarySources], known: Mapping[str, Fact]) -> Libr
                 seen_here[item.id] = item.location
                 previous = by_id.get(item.id)
                 if previous is not None:
-                    item = _replace(item, overrides=previous.location)
+                    item = dataclasses.replace(item, overrides=previous.location)
                 by_id[item.id] = item
     for what, value in (("library.yaml", meta.name), ("references.yaml", meta.references),
                         ("sections.yaml", meta.documents), ("thresholds.yaml", meta.thresholds)):
@@ -479,12 +480,6 @@ def library(layers: Sequence[LibrarySources], known: Mapping[str, Fact]) -> Libr
         thresholds=tuple(meta.thresholds.values()),
         facts=known,
     )
-
-
-def _replace(item: Clause, **changes: Any) -> Clause:
-    from dataclasses import replace
-
-    return replace(item, **changes)
 
 
 def _cross_checks(
