@@ -447,6 +447,10 @@ def library(layers: Sequence[LibrarySources], known: Mapping[str, Fact]) -> Libr
         _read_meta(layer, meta, problems)
         seen_here: dict[str, Location] = {}
         for source in layer.clauses:
+            if not isinstance(source.tree, Mapping):
+                problems.append(_problem("a clause file must hold one clause (id: …) or a 'clauses:' list",
+                                         Location(source.label, 1, 1), "see schemas/clause.schema.json"))
+                continue
             for path in _clause_nodes(source):
                 item = clause(source.tree, path, source.label, known, layer.origin, problems, str(source.path))
                 if item is None:
