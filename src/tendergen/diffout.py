@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from tendergen.diff import Change, Kind
+from tendergen.select import SYMBOLS
 
 KIND_LABELS = {Kind.ADDED: "ny", Kind.REMOVED: "borttagen", Kind.RETIRED: "utgången", Kind.MODIFIED: "ändrad"}
 TOKEN = re.compile(r"\S+\s*|\s+")
@@ -38,9 +39,6 @@ def _short(value: Any, limit: int = 160) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-SYMBOLS = {"eq": "=", "ne": "≠", "in": "∈", "not_in": "∉", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
 
 
 def rule_words(rule: Any) -> str:

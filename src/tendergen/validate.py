@@ -100,12 +100,12 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f"did you mean {close[0]!r}?" if close else ""
 
 
-def schema_problems(tree: Any, data: Any, schema: Mapping[str, Any], label: str, base: Path_ = ()) -> Problems:
+def schema_problems(tree: Any, data: Any, schema: str, label: str, base: Path_ = ()) -> Problems:
     """Validate `data` (the plain form of `tree`) against a JSON Schema; one located problem per error."""
     from jsonschema.exceptions import best_match
 
     problems: Problems = []
-    validator = _validator(json.dumps(schema, sort_keys=True))
+    validator = _validator(schema)
     if validator.is_valid(data):
         return problems
     for error in validator.iter_errors(data):
@@ -143,18 +143,17 @@ def schema_problems(tree: Any, data: Any, schema: Mapping[str, Any], label: str,
 
 
 @functools.cache
-def _validator(schema_json: str) -> Any:
-    """One compiled validator per schema (building one is costly; schemas are few and fixed)."""
+def _validator(schema: str) -> Any:
+    """One validator per schema, built once: a bundled file name, or 'library-files#NAME' for one definition."""
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(json.loads(schema_json))
-
-
-def _sub_schema(name: str) -> dict[str, Any]:
     from tendergen.load import read_schema
 
-    defs = read_schema("library-files.schema.json")["$defs"]
-    return {"$ref": f"#/$defs/{name}", "$defs": defs}
+    file, _, definition = schema.partition("#")
+    document = read_schema(file if file.endswith(".json") else f"{file}.schema.json")
+    if definition:
+        document = {"$ref": f"#/$defs/{definition}", "$defs": document["$defs"]}
+    return Draft202012Validator(document)
 
 
 # --- facts ------------------------------------------------------------------------------------
@@ -307,7 +306,6 @@ APPROVED_CONTENT = ("title", "kind", "text", "parameters", "when", "legal_basis"
 def content_hash(data: Mapping[str, Any]) -> str:
     """A fingerprint of what a lawyer approves in a clause (not its status or approval metadata)."""
     import hashlib
-    import json
 
     content = {k: data.get(k) for k in APPROVED_CONTENT}
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
@@ -317,11 +315,9 @@ def clause(
     tree: Any, path: Path_, label: str, known: Mapping[str, Fact], origin: str, problems: Problems, file: str = ""
 ) -> Clause | None:
     """Validate one clause node and build the Clause, or add problems and return None."""
-    from tendergen.load import read_schema
-
     node = _at(tree, path)
     data = plain(node)
-    found = schema_problems(tree, data, read_schema("clause.schema.json"), label, path)
+    found = schema_problems(tree, data, "clause.schema.json", label, path)
     if found:
         problems.extend(found)
         return None
@@ -402,7 +398,7 @@ def _read_meta(layer: LibrarySources, meta: _Meta, problems: Problems) -> None:
     for file_name, source in layer.meta.items():
         kind = file_name.removesuffix(".yaml")
         data = plain(source.tree)
-        found = schema_problems(source.tree, data, _sub_schema(kind), source.label)
+        found = schema_problems(source.tree, data, f"library-files#{kind}", source.label)
         problems.extend(found)
         if found:
             continue
@@ -641,7 +637,7 @@ def profile(source: Source, lib: Library, *, organisation: str = "", today: str 
                        "start from one of the files in examples/")
     data = plain(tree)
     schema = read_schema("profile.schema.json")
-    problems = schema_problems(tree, data, schema, label)
+    problems = schema_problems(tree, data, "profile.schema.json", label)
     raise_if(problems)
     given = dict(data["facts"])
     for name, spec in schema["properties"]["facts"]["properties"].items():
@@ -741,7 +737,7 @@ class Workspace:
 def workspace(source: Source) -> Workspace:
     """Validate tendergen.yaml."""
     data = plain(source.tree) if source.tree is not None else {}
-    raise_if(schema_problems(source.tree, data, _sub_schema("workspace"), source.label))
+    raise_if(schema_problems(source.tree, data, "library-files#workspace", source.label))
     base = source.path.parent
     return Workspace(
         organisation=data.get("organisation", ""),
