@@ -30,7 +30,8 @@ def main() -> None:
                                           capture_output=True), rounds)
     print(f"tendergen --help (new process): {help_s * 1000:.0f} ms")
 
-    from tendergen import api, select
+    from tendergen import api
+    from tendergen.core import select
 
     load_s = timed(lambda: api.open_session(start=ROOT), rounds)
     session = api.open_session(start=ROOT)

@@ -43,7 +43,9 @@ def make_libraries(base: Path) -> tuple[Path, Path]:
 
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-    from tendergen import api, diff, redline, render
+    from tendergen import api
+    from tendergen.documents import render
+    from tendergen.review import diff, redline
 
     session = api.open_session(start=ROOT)
     with tempfile.TemporaryDirectory() as tmp:

@@ -12,7 +12,8 @@ import pytest
 
 from conftest import EXAMPLES, ROOT
 from helpers import docx_as_text, header_footer_text, pdf_pages, pdf_text
-from tendergen import api, render
+from tendergen import api
+from tendergen.documents import render
 from tendergen.errors import OutputError
 
 TEXT_DOCS = {"upphandlingsdokument", "avtalsvillkor", "pub-instruktion", "sekretessforbindelse", "lathund",

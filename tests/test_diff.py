@@ -12,10 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
-from tendergen import api, pdf, redline
+from tendergen import api
 from tendergen.cli import cli
-from tendergen.diff import Finding, Kind, editorial
-from tendergen.render import default_text, text_environment
+from tendergen.documents import pdf
+from tendergen.documents.render import default_text, text_environment
+from tendergen.review import redline
+from tendergen.review.diff import Finding, Kind, editorial
 
 
 def git(repo: Path, *args: str) -> None:
@@ -195,8 +197,8 @@ def test_approve_keeps_comments_and_gates_the_build(tree, runner: CliRunner) -> 
 def test_remaining_classifications(session: api.Session) -> None:
     from dataclasses import replace
 
-    from tendergen.diff import classify, field_changes
-    from tendergen.model import Parameter
+    from tendergen.core.model import Parameter
+    from tendergen.review.diff import classify, field_changes
 
     def changed(old, **kw):  # type: ignore[no-untyped-def]
         data = {**old.data, **kw.pop("data", {})}

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT
 from tendergen import api
-from tendergen.lint import lint
+from tendergen.core.lint import lint
 from test_validate import CLAUSE, WORKSPACE
 
 DESIGN_AREAS = {"tillganglighet", "exit", "informationssakerhet", "sekretess", "personuppgifter", "kris",

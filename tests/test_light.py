@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from helpers import docx_as_text, pdf_text
-from tendergen import interview
 from tendergen.cli import cli
+from tendergen.interview import questions as interview
 
 ANSWERS = """\
 vad: Bokningssystem för idrottshallar

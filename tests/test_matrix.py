@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
-from tendergen import api, matrix
+from tendergen import api
 from tendergen.cli import cli
+from tendergen.documents import matrix
 from tendergen.errors import InvalidInput
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tendergen.render import format_value, paragraphs
+from tendergen.documents.render import format_value, paragraphs
 
 
 def test_paragraphs_lists_and_continuations() -> None:

@@ -6,9 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from tendergen import api, select
+from tendergen import api
+from tendergen.core import select
+from tendergen.core.model import Clause, Forced, Library, Profile, Rule
 from tendergen.errors import InvalidInput, Location
-from tendergen.model import Clause, Forced, Library, Profile, Rule
 
 LOC = Location("t.yaml", 1, 1)
 

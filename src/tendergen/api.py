@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tendergen import __version__, load, matrix, render, select, validate
+from tendergen import __version__
+from tendergen.core import load, select, validate
+from tendergen.core.model import Decision, Library, Profile
+from tendergen.documents import matrix, render
+from tendergen.documents.output import sha256, write_build
 from tendergen.errors import InvalidInput, Location, TendergenError
-from tendergen.model import Decision, Library, Profile
-from tendergen.output import sha256, write_build
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def diff(session: Session, old_spec: str, new_spec: str, profile_dirs: Sequence[
     """Compare two library versions; with profiles, measure scope changes and list each change's impact."""
     import tempfile
 
-    from tendergen import diff as diffing
+    from tendergen.review import diff as diffing
 
     with tempfile.TemporaryDirectory(prefix="tendergen-diff-") as scratch:
         old = library_at(session, old_spec, Path(scratch) / "old")
@@ -297,7 +299,7 @@ __all__ = ["BuildResult", "Location", "Session", "TendergenError", "build", "dec
 def review_docx(session: Session, changes: Sequence[Any], old_spec: str, new_spec: str, *, author: str,
                 date: str) -> bytes:
     """The legal-review document: tracked changes per clause, rendered through the house template."""
-    from tendergen import redline
+    from tendergen.review import redline
 
     day = date[:10]
     meta = {
@@ -325,8 +327,8 @@ def review_docx(session: Session, changes: Sequence[Any], old_spec: str, new_spe
 
 def approve(session: Session, ids: Sequence[str], by: str, day: str) -> list[str]:
     """Approve clauses in their YAML files (comments kept); return the files changed."""
-    from tendergen.approve import approved_yaml
-    from tendergen.output import atomic_write
+    from tendergen.documents.output import atomic_write
+    from tendergen.review.approve import approved_yaml
 
     missing = [i for i in ids if session.library.clause(i) is None]
     if missing:

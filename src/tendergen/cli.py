@@ -11,8 +11,8 @@ from typing import Any
 import click
 
 from tendergen import __version__
+from tendergen.core.model import Rule
 from tendergen.errors import TendergenError
-from tendergen.model import Rule
 
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -112,8 +112,8 @@ def lint(ctx: click.Context) -> None:
     declared stricter direction, unverified legal references without a review flag, near-duplicate texts
     and requirements on retired clauses. Exits 3 when there are findings.
     """
+    from tendergen.core.lint import lint as run_lint
     from tendergen.errors import InvalidInput
-    from tendergen.lint import lint as run_lint
 
     library = _session(ctx).library
     report = run_lint(library)
@@ -153,7 +153,7 @@ def clauses_list(ctx: click.Context, area: str | None, document: str | None, as_
 
 def rule_text(rule: Rule | None) -> str:
     """A rule as one readable line."""
-    from tendergen.select import SYMBOLS, format_value
+    from tendergen.core.select import SYMBOLS, format_value
 
     if rule is None:
         return "always"
@@ -232,7 +232,7 @@ def build(ctx: click.Context, profile: Path, out_dir: Path, force: bool, draft: 
     click.echo(f"{included} clauses in {len(result.files)} documents; manifest: {out_dir / 'manifest.json'} "
                f"({time.perf_counter() - started:.2f} s)")
     if with_pdf:
-        from tendergen import pdf
+        from tendergen.documents import pdf
 
         docs = [out_dir / name for name in result.files if name.endswith(".docx")]
         pdfs, warnings = pdf.convert(docs, out_dir / "pdf")
@@ -316,9 +316,10 @@ def diff_command(ctx: click.Context, old: str | None, new: str | None, git_range
     legal basis, editorial, version not bumped) with the profiles it affects. `--format docx` writes a
     Word document with tracked changes a lawyer can accept or reject; `--format xlsx` a change register.
     """
-    from tendergen import api, diffout
+    from tendergen import api
+    from tendergen.documents.output import atomic_write
     from tendergen.errors import InvalidInput
-    from tendergen.output import atomic_write
+    from tendergen.review import diffout
 
     if git_range:
         if old or new or ".." not in git_range:
@@ -389,8 +390,10 @@ def light(ctx: click.Context, out_dir: Path, answers_file: Path | None, profile_
     answers are saved as profil.yaml, and the one-document specification, a lathund (self-help guide)
     and the contract terms are written beside it. Nothing is written if you stop with Ctrl-C.
     """
-    from tendergen import api, interview, validate
+    from tendergen import api
+    from tendergen.core import policy
     from tendergen.errors import InvalidInput
+    from tendergen.interview import questions as interview
 
     session = _session(ctx)
     if profile_file is not None:
@@ -403,7 +406,7 @@ def light(ctx: click.Context, out_dir: Path, answers_file: Path | None, profile_
         raise InvalidInput("no organisation: the documents need the municipality's name",
                            hint="add 'organisation: ...' to tendergen.yaml or pass --organisation")
     day = api.today()
-    limit = validate.threshold(session.library, validate.DIRECT_AWARD_LIMIT, day)
+    limit = policy.threshold(session.library, policy.DIRECT_AWARD_LIMIT, day)
     given, where_given = _read_answers(answers_file) if answers_file else (None, {})
     answers: dict[str, Any] = {}
     history: list[str] = []
@@ -424,7 +427,7 @@ def light(ctx: click.Context, out_dir: Path, answers_file: Path | None, profile_
             history.append(question.id)
         if question.id in ("varde", "tidigare") and limit is not None:
             stop, warning = interview.limit_messages(answers, limit.amount_sek,
-                                                     validate.basis_text(session.library, limit), limit.source)
+                                                     policy.basis_text(session.library, limit), limit.source)
             if stop:
                 raise InvalidInput(stop, hint="inget har skrivits")
             if warning and question.id == "tidigare":
@@ -442,7 +445,7 @@ def light(ctx: click.Context, out_dir: Path, answers_file: Path | None, profile_
 
 def _ask(question: Any, number: int) -> Any:
     """Ask one question until the answer is valid; '?' shows help, '<' means go back."""
-    from tendergen import interview
+    from tendergen.interview import questions as interview
 
     while True:
         click.echo(f"\n{number}. {question.text}")
@@ -468,20 +471,21 @@ def _ask(question: Any, number: int) -> Any:
 
 def _read_answers(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """The answers file as {question id: answer} and {question id: location}; unknown ids are errors."""
-    from tendergen import interview, load, validate
+    from tendergen.core import load
     from tendergen.errors import InvalidInput
+    from tendergen.interview import questions as interview
 
     source = load.read_yaml(path)
     if not isinstance(source.tree, dict):
         raise InvalidInput("the answers file must be a mapping of question id: answer",
-                           location=validate.locate(source.tree, [], source.label))
+                           location=load.locate(source.tree, [], source.label))
     unknown = [k for k in source.tree if k not in interview.BY_ID]
     if unknown:
         raise InvalidInput(problems=[
-            InvalidInput(f"unknown question {k!r}", location=validate.locate(source.tree, [k], source.label, key=True),
+            InvalidInput(f"unknown question {k!r}", location=load.locate(source.tree, [k], source.label, key=True),
                          hint="questions: " + ", ".join(interview.BY_ID)) for k in unknown])
-    locations = {k: validate.locate(source.tree, [k], source.label) for k in source.tree}
-    return dict(validate.plain(source.tree)), locations
+    locations = {k: load.locate(source.tree, [k], source.label) for k in source.tree}
+    return dict(load.plain(source.tree)), locations
 
 
 def _profile_yaml(data: dict[str, Any]) -> str:

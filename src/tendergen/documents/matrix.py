@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tendergen.core.load import where
+from tendergen.core.model import Decision, Library, Profile
 from tendergen.errors import InvalidInput, Location
-from tendergen.load import where
-from tendergen.model import Decision, Library, Profile
 
 FILE = "kravmatris.xlsx"
 SHEET = "Kravmatris"
@@ -33,7 +33,7 @@ class Row:
 
 def rows(profile: Profile, library: Library, decisions: Sequence[Decision]) -> list[Row]:
     """One row per included requirement, in document and section order."""
-    from tendergen import render
+    from tendergen.documents import render
 
     env = render.text_environment()
     result = []
@@ -65,7 +65,7 @@ def write_xlsx(profile: Profile, matrix_rows: Sequence[Row]) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from tendergen.render import reproducible_zip
+    from tendergen.documents.render import reproducible_zip
 
     wb = Workbook()
     ws = wb.active

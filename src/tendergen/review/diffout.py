@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from tendergen.diff import Change, Kind
-from tendergen.select import SYMBOLS
+from tendergen.core.select import SYMBOLS
+from tendergen.review.diff import Change, Kind
 
 KIND_LABELS = {Kind.ADDED: "ny", Kind.REMOVED: "borttagen", Kind.RETIRED: "utgången", Kind.MODIFIED: "ändrad"}
 TOKEN = re.compile(r"\S+\s*|\s+")

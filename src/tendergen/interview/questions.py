@@ -175,15 +175,17 @@ def profile_data(answers: Answers, organisation: str, day: str) -> dict[str, Any
 
 def limit_messages(answers: Answers, limit: int, basis: str, source: str) -> tuple[str, str]:
     """(stop message, warning) in Swedish about the direct-award limit; empty strings when not needed."""
-    from tendergen.validate import sek
+    from tendergen.core.policy import LimitStatus, direct_award_status
+    from tendergen.core.words import sek
 
     total = total_value(answers)
-    if total > limit:
+    status = direct_award_status(total, limit)
+    if status is LimitStatus.ABOVE:
         return (f"Köpet kan inte göras som direktupphandling. Det sammanlagda värdet, {sek(total)}, är högre än "
                 f"gränsen för direktupphandling, {sek(limit)} ({basis}; källa: {source}). Kontakta "
                 "upphandlingsenheten: köpet behöver upphandlas med annonsering, eller göras som avrop från ett "
                 "befintligt ramavtal.", "")
-    if total >= 0.8 * limit:
+    if status is LimitStatus.NEAR:
         return ("", f"Obs! Värdet {sek(total)} är nära gränsen för direktupphandling ({sek(limit)}). Kontrollera "
                     "att alla år, förlängningar och liknande köp i år är medräknade, och stäm gärna av med "
                     "upphandlingsenheten.")

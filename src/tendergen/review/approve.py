@@ -6,8 +6,9 @@ import io
 from collections.abc import Collection
 from typing import Any
 
+from tendergen.core.load import plain
+from tendergen.core.validate.clauses import content_hash
 from tendergen.errors import InvalidInput
-from tendergen.validate import content_hash, plain
 
 
 def approved_yaml(text: str, ids: Collection[str], by: str, day: str, label: str) -> tuple[str, list[str]]:

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+from tendergen.core.model import Clause, Library
 from tendergen.errors import InvalidInput, TendergenError
-from tendergen.model import Clause, Library
 
 NEAR_DUPLICATE = 0.8
 SHINGLE = 4

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from tendergen.core.model import KIND_LABELS, Clause, Decision, Document, Library, Profile, Scalar
 from tendergen.errors import Location, OutputError
-from tendergen.model import KIND_LABELS, Clause, Decision, Document, Library, Profile, Scalar
 
 LIST_MARKER = re.compile(r"^([-•]|\d{1,2}[.)]|[a-zåäö]\))\s+")
 TEXT_DOCUMENT_ORDER = (
@@ -226,7 +226,7 @@ def acceptance_context(profile: Profile, library: Library, decisions: Sequence[D
 
 def light_context(profile: Profile, library: Library, decisions: Sequence[Decision]) -> dict[str, Any]:
     """The one-document specification for a direct procurement: needs, the municipality's requirements, terms."""
-    from tendergen.validate import sek
+    from tendergen.core.words import sek
 
     env = text_environment()
     base = context(profile, library, decisions, "kravspecifikation")

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tendergen.model import Clause, Library, Profile
-from tendergen.select import evaluate
+from tendergen.core.model import Clause, Library, Profile
+from tendergen.core.select import evaluate
 
 
 class Kind(enum.Enum):
@@ -213,8 +213,8 @@ def summary(changes: Sequence[Change]) -> Mapping[str, int]:
 def impact(changes: Sequence[Change], old: Library, new: Library, old_profiles: Mapping[str, Profile],
            new_profiles: Mapping[str, Profile]) -> dict[str, list[str]]:
     """For each changed clause: the profiles that now get it or lose it, or get a different text."""
-    from tendergen import render
-    from tendergen.select import select
+    from tendergen.core.select import select
+    from tendergen.documents import render
 
     changed = {c.id: c for c in changes}
     result: dict[str, list[str]] = {}

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-from tendergen.diff import Change, Kind
-from tendergen.diffout import KIND_LABELS, finding_lines, show, tokens
+from tendergen.review.diff import Change, Kind
+from tendergen.review.diffout import KIND_LABELS, finding_lines, show, tokens
 
 PARAGRAPH = "\u2029"  # a token of its own: the end of a paragraph
 TEXT_STYLE = "ClauseText"
@@ -104,7 +104,7 @@ def _table(widths: Sequence[int], header: Sequence[str], rows: Sequence[Sequence
 
 def body_xml(changes: Sequence[Change], author: str, date: str) -> str:
     """The document body: one numbered section per changed clause."""
-    from tendergen.render import default_text, text_environment
+    from tendergen.documents.render import default_text, text_environment
 
     env = text_environment()
     writer = _Writer(author, date)

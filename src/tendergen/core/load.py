@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,7 +19,7 @@ LIBRARY_META_FILES = ("library.yaml", "references.yaml", "sections.yaml", "thres
 @cache
 def data_root() -> Path:
     """Where the bundled clauses/, schemas/ and tender_templates/ live (wheel or source checkout)."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     shipped = package / "_data"
     return shipped if shipped.is_dir() else package.parent.parent
 
@@ -179,3 +181,61 @@ def git_snapshot(top: Path, rev: str, folders: list[str], target: Path) -> None:
                                hint=archive.stderr.decode("utf-8", "replace").strip()[:200])
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(target, filter="data")
+
+
+# --- located trees -------------------------------------------------------------------------
+
+TreePath = Sequence[str | int]
+
+
+def plain(node: Any) -> Any:
+    """Turn a ruamel tree into plain dicts, lists and scalars; dates become ISO strings."""
+    if isinstance(node, Mapping):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, dt.date):
+        return node.isoformat()[:10]
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def _lc(node: Any) -> Any:
+    return getattr(node, "lc", None)
+
+
+def locate(tree: Any, path: TreePath, label: str, *, key: bool = False) -> Location:
+    """The file position of the value at `path` in a ruamel tree (or of its key, with key=True)."""
+    node, line, col = tree, 0, 0
+    lc = _lc(tree)
+    if lc is not None and lc.line is not None:
+        line, col = lc.line + 1, lc.col + 1
+    for i, step in enumerate(path):
+        lc = _lc(node)
+        try:
+            if isinstance(node, Mapping) and step in node:
+                pos = lc.key(step) if (key and i == len(path) - 1) else lc.value(step)
+                node = node[step]
+            elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+                pos = lc.item(step)
+                node = node[step]
+            else:
+                break
+        except (AttributeError, KeyError, TypeError):
+            break
+        if pos and pos[0] is not None:
+            line, col = pos[0] + 1, pos[1] + 1
+    return Location(label, line, col)
+
+
+def at(tree: Any, path: TreePath) -> Any:
+    for step in path:
+        tree = tree[step]
+    return tree

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tendergen.core.model import Check, Clause, Decision, Library, Profile, Rule
 from tendergen.errors import InvalidInput, TendergenError, raise_if
-from tendergen.model import Check, Clause, Decision, Library, Profile, Rule
 
 NEGATION = {"eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in", "gt": "lte", "lte": "gt", "gte": "lt", "lt": "gte"}
 SYMBOLS = {"eq": "=", "ne": "≠", "in": "∈", "not_in": "∉", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from tendergen.core.load import where
 from tendergen.errors import Location, OutputError
-from tendergen.load import where
 
 MANIFEST = "manifest.json"
 

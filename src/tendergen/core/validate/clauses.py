@@ -1,0 +1,167 @@
+"""One clause node -> Clause: schema, parameters, placeholders in its texts, its rule, its approval hash."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tendergen.core.load import Source, TreePath, at, locate, plain
+from tendergen.core.model import Clause, Fact, LegalRef, Parameter, frozen
+from tendergen.core.validate.rules import rule
+from tendergen.core.validate.schema import Problems, problem, schema_problems, suggest
+from tendergen.errors import Location
+
+TEXT_GLOBALS = frozenset({"organisation", "title", "reference", "avtalstid_ar", "optioner", "antal_optioner"})
+
+
+def _parameter(name: str, spec: Mapping[str, Any], loc: Location, problems: Problems) -> Parameter:
+    param = Parameter(
+        name=name,
+        type=spec["type"],
+        default=spec["default"],
+        description=spec["description"],
+        unit=spec.get("unit", ""),
+        choices=tuple(spec.get("choices", ())),
+        minimum=spec.get("minimum"),
+        maximum=spec.get("maximum"),
+        stricter=spec.get("stricter"),
+    )
+    wrong = parameter_value_problem(param, param.default)
+    if wrong:
+        problems.append(problem(f"parameter {name!r}: default {wrong}", loc))
+    return param
+
+
+def parameter_value_problem(param: Parameter, value: Any) -> str:
+    """Why `value` is not a valid value of `param`, or '' when it is."""
+    expected: dict[str, type | tuple[type, ...]] = {
+        "integer": int, "number": (int, float), "string": str, "boolean": bool}
+    wanted = expected[param.type]
+    if isinstance(value, bool) != (param.type == "boolean") or not isinstance(value, wanted):
+        return f"{value!r} is not of type {param.type}"
+    if param.choices and value not in param.choices:
+        return f"{value!r} is not one of {', '.join(map(str, param.choices))}"
+    if param.minimum is not None and isinstance(value, int | float) and value < param.minimum:
+        return f"{value!r} is below the minimum {param.minimum:g}"
+    if param.maximum is not None and isinstance(value, int | float) and value > param.maximum:
+        return f"{value!r} is above the maximum {param.maximum:g}"
+    return ""
+
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
+
+
+def _simple_placeholders(text: str) -> set[str] | None:
+    """The names in a text that uses only `{{ name }}` placeholders, or None if it uses more of Jinja."""
+    rest = PLACEHOLDER.sub("", text)
+    if any(mark in rest for mark in ("{{", "}}", "{%", "%}", "{#", "#}")):
+        return None
+    return set(PLACEHOLDER.findall(text))
+
+
+def text_problems(text: str, names: Iterable[str], loc: Location, what: str) -> Problems:
+    """Syntax errors and undefined names in a clause text (rendered later in the sandbox)."""
+    used = _simple_placeholders(text)
+    if used is None:  # anything beyond plain {{ name }} placeholders: let Jinja parse it
+        from jinja2 import TemplateSyntaxError, meta
+        from jinja2.sandbox import SandboxedEnvironment
+
+        try:
+            used = meta.find_undeclared_variables(SandboxedEnvironment().parse(text))
+        except TemplateSyntaxError as exc:
+            return [problem(f"{what}: template syntax error: {exc.message}", loc,
+                             "placeholders look like {{ name }}")]
+    allowed = set(names) | TEXT_GLOBALS
+    return [
+        problem(
+            f"{what} uses undefined parameter {name!r}",
+            loc,
+            suggest(name, allowed) or "declare it under 'parameters' or remove the placeholder",
+        )
+        for name in sorted(used - allowed)
+    ]
+
+
+APPROVED_CONTENT = ("title", "kind", "text", "parameters", "when", "legal_basis", "evaluation", "verifikat",
+                    "acceptance", "response", "requires", "excludes", "replaces")
+
+
+def content_hash(data: Mapping[str, Any]) -> str:
+    """A fingerprint of what a lawyer approves in a clause (not its status or approval metadata)."""
+    import hashlib
+
+    content = {k: data.get(k) for k in APPROVED_CONTENT}
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def clause(
+    tree: Any, path: TreePath, label: str, known: Mapping[str, Fact], origin: str, problems: Problems, file: str = ""
+) -> Clause | None:
+    """Validate one clause node and build the Clause, or add problems and return None."""
+    node = at(tree, path)
+    data = plain(node)
+    found = schema_problems(tree, data, "clause.schema.json", label, path)
+    if found:
+        problems.extend(found)
+        return None
+    loc = locate(tree, [*path, "id"], label)
+    params = tuple(
+        _parameter(name, spec, locate(tree, [*path, "parameters", name], label, key=True), problems)
+        for name, spec in data.get("parameters", {}).items()
+    )
+    for lang in ("sv", "en"):
+        if lang in data["text"]:
+            problems.extend(
+                text_problems(
+                    data["text"][lang], (p.name for p in params),
+                    locate(tree, [*path, "text", lang], label), f"text.{lang}",
+                )
+            )
+    when = rule(tree, [*path, "when"], label, known, problems) if "when" in data else None
+    evaluation = data.get("evaluation", {})
+    return Clause(
+        id=data["id"],
+        version=data["version"],
+        status=data["status"],
+        title=data["title"],
+        area=data["area"],
+        document=data["document"],
+        section=data["section"],
+        kind=data["kind"],
+        text=data["text"]["sv"],
+        text_en=data["text"].get("en", ""),
+        motiv=data["motiv"],
+        location=loc,
+        approved_by=data.get("approved_by", ""),
+        approved_on=data.get("approved_on", ""),
+        parameters=params,
+        verifikat=data.get("verifikat", ""),
+        acceptance=data.get("acceptance", ""),
+        response=data.get("response", default_response(data["kind"])),
+        legal_basis=tuple(LegalRef(b["ref"], b.get("provision")) for b in data.get("legal_basis", ())),
+        when=when,
+        requires=tuple(data.get("requires", ())),
+        excludes=tuple(data.get("excludes", ())),
+        replaces=tuple(data.get("replaces", ())),
+        needs_legal_review=data.get("needs_legal_review", False),
+        legal_review_note=data.get("legal_review_note", ""),
+        evaluation_weight=evaluation.get("weight"),
+        evaluation_note=evaluation.get("note", ""),
+        origin=origin,
+        file=file,
+        approval_stale="approved_hash" in data and data["approved_hash"] != content_hash(data),
+        data=frozen(data),
+    )
+
+
+def default_response(kind: str) -> str:
+    return {"ska-krav": "ja-nej", "bör-krav": "ja-nej-kommentar", "rfi-fråga": "text"}.get(kind, "ingen")
+
+
+def clause_nodes(source: Source) -> list[TreePath]:
+    tree = source.tree
+    if isinstance(tree, Mapping) and "clauses" in tree and isinstance(tree["clauses"], list):
+        return [["clauses", i] for i in range(len(tree["clauses"]))]
+    return [[]]

@@ -1,0 +1,145 @@
+"""A profile tree -> Profile: schema, defaults, derived facts, value limits, parameters and forced choices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from tendergen.core import policy
+from tendergen.core.load import Source, locate, plain
+from tendergen.core.model import Forced, Library, Profile, Scalar, frozen
+from tendergen.core.validate.clauses import parameter_value_problem
+from tendergen.core.validate.schema import Problems, problem, schema_problems, suggest
+from tendergen.core.words import sek
+from tendergen.errors import Location, raise_if
+
+
+def _value_checks(
+    tree: Any, label: str, facts_: Mapping[str, Any], lib: Library, day: str
+) -> tuple[Problems, list[str]]:
+    problems: Problems = []
+    warnings: list[str] = []
+    value = facts_["estimated_value_sek"]
+    loc = locate(tree, ["facts", "estimated_value_sek"], label)
+    limit = policy.threshold(lib, policy.DIRECT_AWARD_LIMIT, day)
+    eu = policy.threshold(lib, policy.EU_THRESHOLD, day)
+    if facts_["procedure"] == "direktupphandling" and limit is not None:
+        basis = policy.basis_text(lib, limit)
+        status = policy.direct_award_status(value, limit.amount_sek)
+        if status is policy.LimitStatus.ABOVE:
+            problems.append(problem(
+                f"estimated value {sek(value)} is above the direktupphandlingsgräns {sek(limit.amount_sek)} "
+                f"({basis}; source: {limit.source})",
+                loc,
+                "direct procurement is not allowed at this value: use an advertised procedure (contact the "
+                "procurement unit), or check the value — it covers the whole term including options and "
+                "similar purchases in the same year",
+            ))
+        elif status is policy.LimitStatus.NEAR:
+            warnings.append(
+                f"{loc}: estimated value {sek(value)} is {value / limit.amount_sek:.0%} of the "
+                f"direktupphandlingsgräns {sek(limit.amount_sek)} ({basis}); check that similar purchases this "
+                "year do not together exceed it"
+            )
+    if eu is not None and value >= eu.amount_sek and facts_["procedure"] in policy.OUTER_PROCEDURES:
+        message = (f"estimated value {sek(value)} reaches the EU threshold {sek(eu.amount_sek)} "
+                   f"({eu.name}); procedure {facts_['procedure']!r} is only for values below it")
+        if eu.verified:
+            problems.append(problem(message, loc, "choose a procedure under LOU 6 kap., e.g. oppet-forfarande"))
+        else:
+            warnings.append(f"{loc}: {message} (the SEK value of the threshold is not verified: {eu.source})")
+    return problems, warnings
+
+
+def profile(source: Source, lib: Library, *, organisation: str = "", today: str = "") -> Profile:
+    """Validate a profile against its schema and the library; compute defaults and derived facts."""
+    from tendergen.core.load import read_schema
+
+    tree, label = source.tree, source.label
+    if not isinstance(tree, Mapping):
+        raise problem("a profile must be a YAML mapping (key: value lines)", Location(label, 1, 1),
+                       "start from one of the files in examples/")
+    data = plain(tree)
+    schema = read_schema("profile.schema.json")
+    problems = schema_problems(tree, data, "profile.schema.json", label)
+    raise_if(problems)
+    given = dict(data["facts"])
+    for name, spec in schema["properties"]["facts"]["properties"].items():
+        if name not in given and "default" in spec:
+            given[name] = spec["default"]
+    contract = data.get("contract", {})
+    day = data.get("date") or today or dt.date.today().isoformat()
+    all_facts = {**given, **policy.derived_facts(given, contract, lib, day)}
+    problems, warnings = _value_checks(tree, label, all_facts, lib, day)
+    problems.extend(_parameter_problems(tree, label, data.get("parameters", {}), lib))
+    forced = {kind: _forced(tree, label, data.get(kind, []), kind, lib, problems) for kind in ("include", "exclude")}
+    both = {f.clause for f in forced["include"]} & {f.clause for f in forced["exclude"]}
+    for f in forced["exclude"]:
+        if f.clause in both:
+            problems.append(problem(f"clause {f.clause!r} is both included and excluded", f.location,
+                                     "keep only one of the two entries"))
+    org = data.get("organisation") or organisation
+    if not org:
+        problems.append(problem("no organisation: the documents need the contracting authority's name",
+                                 locate(tree, [], label),
+                                 "add 'organisation: ...' to the profile or to tendergen.yaml"))
+    raise_if(problems)
+    return Profile(
+        title=data["title"],
+        reference=data["reference"],
+        organisation=org,
+        date=day,
+        facts=frozen(all_facts),
+        location=Location(label),
+        department=data.get("department", ""),
+        description=data.get("description", ""),
+        contact=frozen(data.get("contact", {})),
+        contract=frozen(contract),
+        parameters=frozen({k: frozen(v) for k, v in data.get("parameters", {}).items()}),
+        include=forced["include"],
+        exclude=forced["exclude"],
+        show_motiv=data.get("options", {}).get("show_motiv", False),
+        warnings=tuple(warnings),
+    )
+
+
+def _parameter_problems(tree: Any, label: str, params: Mapping[str, Mapping[str, Scalar]], lib: Library) -> Problems:
+    problems: Problems = []
+    for clause_id, values in params.items():
+        target = lib.clause(clause_id)
+        if target is None:
+            loc = locate(tree, ["parameters", clause_id], label, key=True)
+            problems.append(problem(f"parameters for unknown clause {clause_id!r}", loc,
+                                     suggest_clause(clause_id, lib)))
+            continue
+        declared = {p.name: p for p in target.parameters}
+        for name, value in values.items():
+            loc = locate(tree, ["parameters", clause_id, name], label)
+            param = declared.get(name)
+            if param is None:
+                listing = f"{clause_id} has parameters: {', '.join(declared)}" if declared else "it has no parameters"
+                hint = suggest(name, declared) or listing
+                problems.append(problem(f"{clause_id} has no parameter {name!r}", loc, hint))
+                continue
+            wrong = parameter_value_problem(param, value)
+            if wrong:
+                problems.append(problem(f"{clause_id}.{name}: {wrong}", loc, param.description))
+    return problems
+
+
+def suggest_clause(clause_id: str, lib: Library) -> str:
+    return suggest(clause_id, (c.id for c in lib.clauses)) or "see `tendergen clauses list`"
+
+
+def _forced(tree: Any, label: str, items: list[dict[str, str]], kind: str, lib: Library,
+            problems: Problems) -> tuple[Forced, ...]:
+    result = []
+    for i, item in enumerate(items):
+        loc = locate(tree, [kind, i, "clause"], label)
+        if lib.clause(item["clause"]) is None:
+            problems.append(problem(f"{kind}: unknown clause {item['clause']!r}", loc,
+                                     suggest_clause(item["clause"], lib)))
+            continue
+        result.append(Forced(item["clause"], item["reason"].strip(), loc))
+    return tuple(result)

@@ -1,0 +1,78 @@
+"""JSON-schema checks with located, hinted messages, and the small helpers every validator shares."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tendergen.core.load import TreePath, locate
+from tendergen.errors import InvalidInput, Location, TendergenError
+
+Problems = list[TendergenError]
+
+
+def problem(message: str, loc: Location, hint: str = "") -> InvalidInput:
+    return InvalidInput(message, location=loc, hint=hint)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+def schema_problems(tree: Any, data: Any, schema: str, label: str, base: TreePath = ()) -> Problems:
+    """Validate `data` (the plain form of `tree`) against a JSON Schema; one located problem per error."""
+    from jsonschema.exceptions import best_match
+
+    problems: Problems = []
+    validator = _validator(schema)
+    if validator.is_valid(data):
+        return problems
+    for error in validator.iter_errors(data):
+        if error.context:
+            error = best_match(error.context)
+        path = [*base, *error.absolute_path]
+        instance = error.instance
+        if error.validator == "additionalProperties" and isinstance(instance, Mapping):
+            allowed = set(error.schema.get("properties", {}))
+            for extra in sorted(set(instance) - allowed):
+                hint = suggest(extra, allowed) or (
+                    f"allowed fields here: {', '.join(sorted(allowed))}" if allowed else "remove it"
+                )
+                problems.append(
+                    problem(f"unknown field {extra!r}", locate(tree, [*path, extra], label, key=True), hint)
+                )
+            continue
+        message, hint = error.message, ""
+        if error.validator == "required":
+            hint = "add the missing field"
+        elif error.validator == "enum":
+            message = f"{instance!r} is not allowed here"
+            hint = "use one of: " + ", ".join(map(str, error.validator_value))
+        elif error.validator == "type":
+            message = f"{instance!r} is not of type {error.validator_value}"
+        elif error.validator == "pattern":
+            message = f"{instance!r} has the wrong form"
+            hint = f"it must match {error.validator_value}"
+        elif error.validator == "minLength":
+            hint = "write the text out; it may not be empty or this short"
+        field = ".".join(str(p) for p in error.absolute_path if not isinstance(p, int))
+        prefix = f"{field}: " if field and error.validator not in ("required",) else ""
+        problems.append(problem(prefix + message, locate(tree, path, label), hint))
+    return problems
+
+
+@functools.cache
+def _validator(schema: str) -> Any:
+    """One validator per schema, built once: a bundled file name, or 'library-files#NAME' for one definition."""
+    from jsonschema import Draft202012Validator
+
+    from tendergen.core.load import read_schema
+
+    file, _, definition = schema.partition("#")
+    document = read_schema(file if file.endswith(".json") else f"{file}.schema.json")
+    if definition:
+        document = {"$ref": f"#/$defs/{definition}", "$defs": document["$defs"]}
+    return Draft202012Validator(document)
