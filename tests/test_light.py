@@ -136,3 +136,15 @@ def test_bad_answers_file(ws: Path, runner: CliRunner) -> None:
     (ws / "svar.yaml").write_text(ANSWERS.replace("kategori: it-som-tjanst", "kategori: moln"), "utf-8")
     result = runner.invoke(cli, ["light", "--answers", "svar.yaml", "-o", "ut"])
     assert result.exit_code == 3 and "svar.yaml:3:11: kategori: Välj en siffra mellan 1 och 7." in result.stderr
+
+
+def test_without_organisation_the_interview_asks_for_it(tree: Callable[[dict[str, str]], Path],
+                                                        runner: CliRunner) -> None:
+    ws = tree({"svar.yaml": ANSWERS})
+    result = runner.invoke(cli, ["light", "-o", "ut"], input="Norrby kommun\n" + TYPED)
+    assert result.exit_code == 0, result.output
+    assert "1. Vilken kommun eller organisation köper?" in result.output
+    assert "organisation: Norrby kommun" in (ws / "ut" / "profil.yaml").read_text("utf-8")
+    assert "16 frågor besvarade" in result.output
+    result = runner.invoke(cli, ["light", "--answers", "svar.yaml", "-o", "b"])
+    assert result.exit_code == 3 and "organisation: Frågan måste besvaras." in result.stderr

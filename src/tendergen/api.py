@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tendergen import __version__
+from tendergen import __version__, interview
 from tendergen.core import load, select, validate
 from tendergen.core.model import Decision, Library, Profile
 from tendergen.documents import matrix, render
 from tendergen.documents.output import sha256, write_build
 from tendergen.errors import InvalidInput, Location, TendergenError
+from tendergen.interview import ProfileData
 
 
 @dataclass(frozen=True)
@@ -214,17 +215,51 @@ def build(session: Session, profile_path: Path, out_dir: Path, *, force: bool = 
     return BuildResult(files, data, tuple(removed), profile.warnings)
 
 
-def build_light(session: Session, profile_text: str, out_dir: Path, *, force: bool = False,
+def build_light(session: Session, profile: ProfileData, out_dir: Path, *, force: bool = False,
                 draft: bool = False) -> BuildResult:
     """Save the interview's profile as profil.yaml and write the direct-procurement documents beside it."""
-    raw = profile_text.encode("utf-8")
+    text = interview.profile_yaml(profile)
     path = out_dir / LIGHT_PROFILE
-    source = load.Source(load.parse_yaml(profile_text, load.where(path)), load.where(path), path, raw)
+    source = load.Source(load.parse_yaml(text, load.where(path)), load.where(path), path, text.encode("utf-8"))
+    return _build_light(session, source, out_dir, force=force, draft=draft)
+
+
+def rebuild_light(session: Session, profile_path: Path, out_dir: Path, *, force: bool = False,
+                  draft: bool = False) -> BuildResult:
+    """Rebuild the direct-procurement documents from a saved (perhaps edited) profil.yaml, kept as it is."""
+    saved = load.read_yaml(profile_path)
+    path = out_dir / LIGHT_PROFILE
+    text = saved.raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as saved: universal newlines
+    source = load.Source(load.parse_yaml(text, load.where(path)), load.where(path), path, text.encode("utf-8"))
+    return _build_light(session, source, out_dir, force=force, draft=draft)
+
+
+def _build_light(session: Session, source: load.Source, out_dir: Path, *, force: bool, draft: bool) -> BuildResult:
     profile, files, data = render_build(session, source, draft=draft, light=True)
-    files = {LIGHT_PROFILE: raw, **files}
-    data["outputs"].insert(0, {"file": LIGHT_PROFILE, "sha256": sha256(raw), "bytes": len(raw)})
+    files = {LIGHT_PROFILE: source.raw, **files}
+    data["outputs"].insert(0, {"file": LIGHT_PROFILE, "sha256": sha256(source.raw), "bytes": len(source.raw)})
     removed = write_build(out_dir, files, data, force=force)
     return BuildResult(files, data, tuple(removed), profile.warnings)
+
+
+def interview_context(session: Session, organisation: str | None = None) -> interview.Context:
+    """What the light interview needs: the library's limits, today's date and the organisation (if known)."""
+    return interview.Context(session.library, today(), organisation or session.workspace.organisation or "")
+
+
+def run_interview(session: Session, ask: interview.Ask, *, organisation: str | None = None,
+                  notify: interview.Notify | None = None) -> interview.Outcome:
+    """The light interview, one question at a time through `ask` (see `tendergen.interview.run`)."""
+    return interview.run(interview_context(session, organisation), ask, notify)
+
+
+def answer_interview(session: Session, answers: Path | Mapping[str, object], *, organisation: str | None = None,
+                     notify: interview.Notify | None = None) -> interview.Outcome:
+    """The light interview answered all at once: from an answers file (located errors) or a mapping."""
+    context = interview_context(session, organisation)
+    if isinstance(answers, Path):
+        return interview.from_source(context, load.read_yaml(answers), notify)
+    return interview.from_answers(context, answers, notify=notify)
 
 
 LIGHT_PROFILE = "profil.yaml"

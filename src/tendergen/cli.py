@@ -6,13 +6,16 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tendergen import __version__
 from tendergen.core.model import Rule
 from tendergen.errors import TendergenError
+
+if TYPE_CHECKING:
+    from tendergen.interview import Prompt, Reply
 
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -386,119 +389,52 @@ def light(ctx: click.Context, out_dir: Path, answers_file: Path | None, profile_
           organisation: str | None, force: bool, draft: bool) -> None:
     """Guided interview (in Swedish) for a direct procurement; writes a "kravspecifikation light".
 
-    At most 15 plain questions, each with help (answer ?) and a default; answer < to go back. The
+    At most 15 plain questions (and the organisation's name first, when tendergen.yaml does not give it
+    and --organisation is not passed), each with help (answer ?) and a default; answer < to go back. The
     answers are saved as profil.yaml, and the one-document specification, a lathund (self-help guide)
     and the contract terms are written beside it. Nothing is written if you stop with Ctrl-C.
     """
     from tendergen import api
-    from tendergen.core import policy
-    from tendergen.errors import InvalidInput
-    from tendergen.interview import questions as interview
 
     session = _session(ctx)
     if profile_file is not None:
-        result = api.build_light(session, profile_file.read_text("utf-8"), out_dir, force=force, draft=draft)
+        result = api.rebuild_light(session, profile_file, out_dir, force=force, draft=draft)
         for name in result.files:
             click.echo(f"skrev {out_dir / name}")
         return
-    org = organisation or session.workspace.organisation
-    if not org:
-        raise InvalidInput("no organisation: the documents need the municipality's name",
-                           hint="add 'organisation: ...' to tendergen.yaml or pass --organisation")
-    day = api.today()
-    limit = policy.threshold(session.library, policy.DIRECT_AWARD_LIMIT, day)
-    given, where_given = _read_answers(answers_file) if answers_file else (None, {})
-    answers: dict[str, Any] = {}
-    history: list[str] = []
-    while (question := interview.pending(answers)) is not None:
-        if given is not None:
-            try:
-                answers[question.id] = interview.parse(question, given.get(question.id))
-            except ValueError as exc:
-                raise InvalidInput(f"{question.id}: {exc}", location=where_given.get(question.id),
-                                   hint=question.text) from exc
-        else:
-            step = _ask(question, len(history) + 1)
-            if step == "<":
-                if history:
-                    answers.pop(history.pop())
-                continue
-            answers[question.id] = step
-            history.append(question.id)
-        if question.id in ("varde", "tidigare") and limit is not None:
-            stop, warning = interview.limit_messages(answers, limit.amount_sek,
-                                                     policy.basis_text(session.library, limit), limit.source)
-            if stop:
-                raise InvalidInput(stop, hint="inget har skrivits")
-            if warning and question.id == "tidigare":
-                click.echo(warning, err=True)
-    warning = interview.storage_warning(answers)
-    if warning:
-        click.echo(warning, err=True)
-    result = api.build_light(session, _profile_yaml(interview.profile_data(answers, org, day)), out_dir,
-                             force=force, draft=draft)
+    if answers_file is not None:
+        outcome = api.answer_interview(session, answers_file, organisation=organisation, notify=_tell)
+    else:
+        outcome = api.run_interview(session, _ask, organisation=organisation, notify=_tell)
+    result = api.build_light(session, outcome.profile, out_dir, force=force, draft=draft)
     for name in result.files:
         click.echo(f"skrev {out_dir / name}")
-    click.echo(f"{len(answers)} frågor besvarade; {sum(c['included'] for c in result.manifest['clauses'])} "
+    click.echo(f"{len(outcome.answers)} frågor besvarade; {sum(c['included'] for c in result.manifest['clauses'])} "
                "klausuler valda.")
 
 
-def _ask(question: Any, number: int) -> Any:
-    """Ask one question until the answer is valid; '?' shows help, '<' means go back."""
-    from tendergen.interview import questions as interview
+def _tell(text: str) -> None:
+    click.echo(text, err=True)
 
+
+def _ask(prompt: Prompt) -> Reply:
+    """Show one question in the terminal; '?' shows its help, '<' means go back."""
+    from tendergen.interview import BACK
+
+    question = prompt.question
+    if prompt.error:
+        click.echo(f"   {prompt.error}")
     while True:
-        click.echo(f"\n{number}. {question.text}")
+        click.echo(f"\n{prompt.number}. {question.text}")
         for i, (_, label) in enumerate(question.choices, start=1):
             click.echo(f"   {i}) {label}")
-        default = question.default
-        if question.kind == "choice" and default is not None:
-            default = next(str(i) for i, (v, _) in enumerate(question.choices, 1) if v == default)
-        elif question.kind == "bool" and default is not None:
-            default = "ja" if default else "nej"
-        raw = click.prompt("   (? hjälp, < tillbaka)", default=str(default) if default is not None else "",
-                           show_default=bool(default), prompt_suffix=" > ", type=str)
+        shown = question.default is not None and (question.kind in ("choice", "bool") or bool(question.default))
+        raw = click.prompt("   (? hjälp, < tillbaka)", default=question.typed_default(), show_default=shown,
+                           prompt_suffix=" > ", type=str)
         if raw.strip() == "?":
             click.echo(f"   {question.help}")
             continue
-        if raw.strip() == "<":
-            return "<"
-        try:
-            return interview.parse(question, raw)
-        except ValueError as exc:
-            click.echo(f"   {exc}")
-
-
-def _read_answers(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The answers file as {question id: answer} and {question id: location}; unknown ids are errors."""
-    from tendergen.core import load
-    from tendergen.errors import InvalidInput
-    from tendergen.interview import questions as interview
-
-    source = load.read_yaml(path)
-    if not isinstance(source.tree, dict):
-        raise InvalidInput("the answers file must be a mapping of question id: answer",
-                           location=load.locate(source.tree, [], source.label))
-    unknown = [k for k in source.tree if k not in interview.BY_ID]
-    if unknown:
-        raise InvalidInput(problems=[
-            InvalidInput(f"unknown question {k!r}", location=load.locate(source.tree, [k], source.label, key=True),
-                         hint="questions: " + ", ".join(interview.BY_ID)) for k in unknown])
-    locations = {k: load.locate(source.tree, [k], source.label) for k in source.tree}
-    return dict(load.plain(source.tree)), locations
-
-
-def _profile_yaml(data: dict[str, Any]) -> str:
-    import io
-
-    from ruamel.yaml import YAML
-
-    yaml = YAML()
-    yaml.default_flow_style = False
-    out = io.StringIO()
-    out.write("# Upphandlingsprofil skapad av `tendergen light`. Bygg om med: tendergen light --profile profil.yaml\n")
-    yaml.dump(data, out)
-    return out.getvalue()
+        return BACK if raw.strip() == "<" else raw
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""The guided interview for a direct procurement ("kravspecifikation light"): pure question logic.
+"""The questions of the direct-procurement interview ("kravspecifikation light"), their skip logic and parsing.
 
 The questions are in plain Swedish for a department head. Each answer maps onto the profile facts the
 rules need; questions whose answer cannot matter given earlier answers are skipped.
@@ -6,11 +6,11 @@ rules need; questions whose answer cannot matter given earlier answers are skipp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-Answers = Mapping[str, Any]
+Answer = str | int | bool
+Answers = Mapping[str, Answer]
 NO_SYSTEM = ("hardvara", "konsulttjanster")
 
 
@@ -20,12 +20,22 @@ class Question:
     text: str
     help: str
     kind: str  # text | int | bool | choice
-    default: Any
+    default: Answer | None
     choices: tuple[tuple[str, str], ...] = ()
     ask_if: Callable[[Answers], bool] | None = None
 
     def applies(self, answers: Answers) -> bool:
         return self.ask_if is None or self.ask_if(answers)
+
+    def typed_default(self) -> str:
+        """The default as a person would type it at a prompt: a choice's number, ja/nej, or the text."""
+        if self.default is None:
+            return ""
+        if self.kind == "choice":
+            return next(str(i) for i, (v, _) in enumerate(self.choices, 1) if v == self.default)
+        if self.kind == "bool":
+            return "ja" if self.default else "nej"
+        return str(self.default)
 
 
 QUESTIONS = (
@@ -90,17 +100,21 @@ QUESTIONS = (
     Question("diarienummer", "Diarienummer för köpet, om det finns", "Lämna tomt om ni inte har något ännu.",
              "text", ""),
 )
-BY_ID = {q.id: q for q in QUESTIONS}
+# Asked first, and only when neither the workspace nor the caller names the organisation.
+ORGANISATION = Question("organisation", "Vilken kommun eller organisation köper?",
+                        "Namnet står på alla dokument. Skriv det i tendergen.yaml (organisation: ...) så slipper du "
+                        "frågan nästa gång.", "text", None)
+BY_ID = {q.id: q for q in (ORGANISATION, *QUESTIONS)}
 YES = {"ja", "j", "yes", "y", "true"}
 NO = {"nej", "n", "no", "false"}
 
 
-def pending(answers: Answers) -> Question | None:
+def pending(answers: Answers, questions: Sequence[Question] = QUESTIONS) -> Question | None:
     """The next question that still needs an answer, or None when the interview is complete."""
-    return next((q for q in QUESTIONS if q.id not in answers and q.applies(answers)), None)
+    return next((q for q in questions if q.id not in answers and q.applies(answers)), None)
 
 
-def parse(question: Question, raw: Any) -> Any:
+def parse(question: Question, raw: object) -> Answer:
     """Turn an answer (typed text, or a value from an answers file) into the question's type.
 
     Raises ValueError with a message in Swedish that tells the user what to write.
@@ -131,69 +145,3 @@ def parse(question: Question, raw: Any) -> Any:
             return values[int(text) - 1]
         raise ValueError(f"Välj en siffra mellan 1 och {len(values)}.")
     return text
-
-
-def total_value(answers: Answers) -> int:
-    """The value the direct-award limit applies to: this purchase plus similar ones this year."""
-    return int(answers.get("varde") or 0) + int(answers.get("tidigare") or 0)
-
-
-def profile_data(answers: Answers, organisation: str, day: str) -> dict[str, Any]:
-    """The procurement profile the answers describe (a plain mapping, ready to save as YAML)."""
-    category = answers["kategori"]
-    delivery = answers.get("leverans", "ingen") if category not in NO_SYSTEM else "ingen"
-    facts = {
-        "procedure": "direktupphandling",
-        "subcategory": category,
-        "delivery_model": delivery,
-        "estimated_value_sek": total_value(answers),
-        "citizen_facing": answers.get("anvandare") == "invanare",
-        "personal_data": bool(answers.get("personuppgifter")),
-        "sensitive_personal_data": bool(answers.get("kansliga")),
-        "third_country_processing": answers.get("lagring") in ("utanfor", "vet-inte"),
-        "critical_service": answers.get("kritisk") == "kritiskt",
-        "ai_components": bool(answers.get("ai")),
-        "hardware": category in ("hardvara", "valfardsteknik"),
-        "consultants_on_site": category == "konsulttjanster",
-        "nis2_in_scope": delivery != "ingen",
-        "sustainability_level": "bas",
-    }
-    data: dict[str, Any] = {
-        "title": answers["vad"],
-        "reference": answers.get("diarienummer") or "[diarienummer]",
-        "department": answers["verksamhet"],
-        "contact": {"name": answers["kontakt"]},
-        "date": day,
-        "contract": {"years": int(answers.get("avtalstid") or 2)},
-        "facts": facts,
-        "options": {"show_motiv": False},
-    }
-    if organisation:
-        data["organisation"] = organisation
-    return data
-
-
-def limit_messages(answers: Answers, limit: int, basis: str, source: str) -> tuple[str, str]:
-    """(stop message, warning) in Swedish about the direct-award limit; empty strings when not needed."""
-    from tendergen.core.policy import LimitStatus, direct_award_status
-    from tendergen.core.words import sek
-
-    total = total_value(answers)
-    status = direct_award_status(total, limit)
-    if status is LimitStatus.ABOVE:
-        return (f"Köpet kan inte göras som direktupphandling. Det sammanlagda värdet, {sek(total)}, är högre än "
-                f"gränsen för direktupphandling, {sek(limit)} ({basis}; källa: {source}). Kontakta "
-                "upphandlingsenheten: köpet behöver upphandlas med annonsering, eller göras som avrop från ett "
-                "befintligt ramavtal.", "")
-    if status is LimitStatus.NEAR:
-        return ("", f"Obs! Värdet {sek(total)} är nära gränsen för direktupphandling ({sek(limit)}). Kontrollera "
-                    "att alla år, förlängningar och liknande köp i år är medräknade, och stäm gärna av med "
-                    "upphandlingsenheten.")
-    return "", ""
-
-
-def storage_warning(answers: Answers) -> str:
-    if answers.get("personuppgifter") and answers.get("lagring") in ("utanfor", "vet-inte"):
-        return ("Obs! Personuppgifter kan komma att lagras eller nås utanför EU/EES. Kraven om "
-                "tredjelandsöverföring tas med, och dataskyddsombudet bör granska leverantörens svar.")
-    return ""
