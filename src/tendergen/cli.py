@@ -207,17 +207,33 @@ def clauses_show(ctx: click.Context, clause_id: str) -> None:
 
 
 @cli.command()
-@click.argument("profile", type=EXISTING_FILE)
+@click.argument("profiles", nargs=-1, required=True, metavar="PROFILE...",
+                type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for the documents and manifest.json (created if missing).")
+              help="Folder for the documents and manifest.json (created if missing); with several profiles or a "
+                   "folder of profiles, each is built into its own sub-folder named after the profile file.")
 @click.option("--force", is_flag=True, help="Overwrite documents even if they were edited after the last build.")
 @click.option("--draft", is_flag=True,
               help="Allow clauses that are not approved; every page is then marked UTKAST.")
 @click.option("--pdf", "with_pdf", is_flag=True,
               help="Also write PDF copies into DIR/pdf/ through LibreOffice, with the table of contents filled.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Several profiles: build this many at a time in worker processes. Default: the number of cores.")
 @click.pass_context
-def build(ctx: click.Context, profile: Path, out_dir: Path, force: bool, draft: bool, with_pdf: bool) -> None:
-    """Write the Word documents for PROFILE into a folder, with a manifest of what went in and why."""
+def build(ctx: click.Context, profiles: tuple[Path, ...], out_dir: Path, force: bool, draft: bool, with_pdf: bool,
+          jobs: int | None) -> None:
+    """Write the Word documents for PROFILE into a folder, with a manifest of what went in and why.
+
+    Give several profiles, or a folder of them, to build each into its own sub-folder of the output folder
+    (a batch): one that fails is reported in the summary table and does not stop the others.
+    """
+    if len(profiles) == 1 and not profiles[0].is_dir():
+        _build_single(ctx, profiles[0], out_dir, force, draft, with_pdf)
+    else:
+        _build_batch(ctx, profiles, out_dir, force, draft, with_pdf, jobs)
+
+
+def _build_single(ctx: click.Context, profile: Path, out_dir: Path, force: bool, draft: bool, with_pdf: bool) -> None:
     from tendergen import api
 
     started = time.perf_counter()
@@ -241,6 +257,65 @@ def build(ctx: click.Context, profile: Path, out_dir: Path, force: bool, draft: 
         pdfs, warnings = pdf.convert(docs, out_dir / "pdf")
         _warn(warnings)
         click.echo(f"wrote {len(pdfs)} PDFs in {out_dir / 'pdf'} ({time.perf_counter() - started:.2f} s)")
+
+
+def _build_batch(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, force: bool, draft: bool,
+                 with_pdf: bool, jobs: int | None) -> None:
+    """Build many profiles, each into OUT/<stem>/; a progress bar on a terminal, a summary table at the end."""
+    import io
+    import os
+
+    from tendergen import batch
+    from tendergen.errors import InvalidInput
+
+    started = time.perf_counter()
+    profiles = batch.expand(paths)
+    if not profiles:
+        raise InvalidInput("no profiles (*.yaml) in " + ", ".join(map(str, paths)),
+                           hint="give profile files or folders that hold them")
+    batch.folders(profiles, out_dir)  # a name clash is a usage problem: refuse before building anything
+    session = _session(ctx)
+    workers = min(jobs or os.cpu_count() or 1, len(profiles))
+    show_bar = sys.stderr.isatty()
+    with click.progressbar(length=len(profiles), label=f"building {len(profiles)} profiles ({workers} jobs)",
+                           file=sys.stderr if show_bar else io.StringIO(), show_pos=True) as bar:
+        outcomes = batch.run(session, profiles, out_dir, jobs=workers, force=force, draft=draft,
+                             session_options=ctx.obj.get("session_options"), on_done=lambda _: bar.update(1))
+    if with_pdf:
+        from tendergen.documents import pdf
+
+        for outcome in outcomes:
+            if outcome.built:
+                docs = sorted(outcome.folder.glob("*.docx"))
+                _, warnings = pdf.convert(docs, outcome.folder / "pdf")
+                _warn(warnings)
+    click.echo(summary_table(outcomes, out_dir))
+    for outcome in outcomes:
+        for warning in outcome.warnings:
+            click.echo(f"warning: {outcome.profile.name}: {warning}", err=True)
+        if outcome.draft:
+            click.echo(f"UTKAST: {outcome.profile.name}: {len(outcome.draft)} clause(s) not approved", err=True)
+    failed = [o for o in outcomes if not o.built]
+    click.echo(f"{len(outcomes) - len(failed)} built, {len(failed)} failed, in {out_dir} "
+               f"({time.perf_counter() - started:.2f} s, {workers} jobs)")
+    code = batch.exit_code(outcomes)
+    if code:
+        ctx.exit(code)
+
+
+def summary_table(outcomes: Any, out_dir: Path) -> str:
+    """One line per profile: built (clauses, documents, folder) or FAILED with its located error below."""
+    width = max((len(o.profile.name) for o in outcomes), default=7)
+    lines = [f"{'profile':<{width}}  {'result':<6}  {'clauses':>7}  {'docs':>4}  {'time':>6}  folder / error"]
+    for o in outcomes:
+        if o.built:
+            lines.append(f"{o.profile.name:<{width}}  {'built':<6}  {o.clauses:>7}  {o.documents:>4}  "
+                         f"{o.seconds:5.2f}s  {o.folder}")
+        else:
+            first, *rest = o.error.splitlines() or [""]
+            lines.append(f"{o.profile.name:<{width}}  {'FAILED':<6}  {'-':>7}  {'-':>4}  {o.seconds:5.2f}s  {first}")
+            lines += [f"{'':<{width}}  {'':<6}  {'':>7}  {'':>4}  {'':>6}  {line}" for line in rest]
+    return "\n".join(lines)
 
 
 @cli.command()
