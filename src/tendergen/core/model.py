@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tendergen.errors import Location
+
+if TYPE_CHECKING:
+    from tendergen.core.tender import Tender
 
 Scalar = bool | int | float | str
 
@@ -185,6 +188,7 @@ class Profile:
     exclude: tuple[Forced, ...] = ()
     show_motiv: bool = False
     warnings: tuple[str, ...] = ()
+    tender: Tender | None = None  # the procurement's own content (scope, timetable, evaluation, prices)
 
 
 @dataclass(frozen=True)

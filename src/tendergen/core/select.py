@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from tendergen.core.model import Check, Clause, Decision, Library, Profile, Rule
+from tendergen.core.tender import unvalued
 from tendergen.errors import InvalidInput, TendergenError, raise_if
 
 NEGATION = {"eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in", "gt": "lte", "lte": "gt", "gte": "lt", "lt": "gte"}
@@ -89,7 +91,15 @@ def select(library: Library, profile: Profile) -> tuple[Decision, ...]:
     _pull_required(library.clauses, by_id, included, reasons, forced_out, problems)
     _drop_excluded(library.clauses, included, reasons, forced_in, problems)
     raise_if(problems)
-    return tuple(Decision(c, included[c.id], tuple(reasons[c.id]), checks.get(c.id, ())) for c in library.clauses)
+    own = profile.tender.requirements if profile.tender else ()
+    decisions = (*(Decision(c, included[c.id], tuple(reasons[c.id]), checks.get(c.id, ())) for c in library.clauses),
+                 *(Decision(c, True, ("eget krav i profilen",)) for c in own))
+    info = {c.id for c in unvalued(decisions, profile.tender)}
+    return tuple(replace(d, reasons=(*d.reasons, INFORMATION_ONLY)) if d.clause.id in info else d
+                 for d in decisions)
+
+
+INFORMATION_ONLY = "värderas inte i profilens utvärderingsmodell: besvaras som information och ger inget mervärde"
 
 
 def _pull_required(clauses: tuple[Clause, ...], by_id: Mapping[str, Clause], included: dict[str, bool],

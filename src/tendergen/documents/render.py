@@ -132,6 +132,10 @@ def clause_item(clause: Clause, profile: Profile, env: Any) -> dict[str, Any]:
     evaluation = ""
     if clause.kind == "bör-krav" and clause.evaluation_weight is not None:
         evaluation = f"{clause.evaluation_weight:g} poäng. {_flat(clause.evaluation_note)}"
+    if profile.tender is not None and profile.tender.evaluation is not None and clause.kind == "bör-krav":
+        from tendergen.documents.content import criterion_text
+
+        evaluation = criterion_text(clause, profile.tender.evaluation)
     label = ""
     if clause.is_requirement:
         label = f"{KIND_LABELS[clause.kind]}-krav {clause.id}"

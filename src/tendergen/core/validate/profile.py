@@ -9,6 +9,7 @@ from typing import Any
 from tendergen.core import policy
 from tendergen.core.load import Source, locate, plain
 from tendergen.core.model import Forced, Library, Profile, Scalar, frozen
+from tendergen.core.validate import content
 from tendergen.core.validate.clauses import parameter_value_problem
 from tendergen.core.validate.schema import Problems, problem, schema_problems, suggest
 from tendergen.core.words import sek
@@ -73,6 +74,7 @@ def profile(source: Source, lib: Library, *, organisation: str = "", today: str 
     all_facts = {**given, **policy.derived_facts(given, contract, lib, day)}
     problems, warnings = _value_checks(tree, label, all_facts, lib, day)
     problems.extend(_parameter_problems(tree, label, data.get("parameters", {}), lib))
+    own_content = content.tender(source, data, all_facts, lib, problems, warnings)
     forced = {kind: _forced(tree, label, data.get(kind, []), kind, lib, problems) for kind in ("include", "exclude")}
     both = {f.clause for f in forced["include"]} & {f.clause for f in forced["exclude"]}
     for f in forced["exclude"]:
@@ -101,6 +103,7 @@ def profile(source: Source, lib: Library, *, organisation: str = "", today: str 
         exclude=forced["exclude"],
         show_motiv=data.get("options", {}).get("show_motiv", False),
         warnings=tuple(warnings),
+        tender=own_content,
     )
 
 

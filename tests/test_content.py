@@ -1,0 +1,288 @@
+"""The procurement's own content: scope, timetable, own requirements, evaluation model, price model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tendergen import api
+from tendergen.core import select
+from tendergen.errors import InvalidInput
+
+BASE = """\
+title: Testupphandling
+reference: KS 1
+organisation: Testkommunen
+date: "2026-11-21"
+facts:
+  procedure: oppet-forfarande
+  subcategory: verksamhetssystem
+  delivery_model: saas
+  estimated_value_sek: 6000000
+{facts}
+{content}
+"""
+
+SCOPE = """\
+scope:
+  background: Kommunen behöver ett nytt system.
+  not_divided_because: Systemet är en helhet som inte kan delas.
+"""
+
+TIMETABLE = """\
+timetable:
+  published: "2027-02-01"
+  last_question: "2027-02-19"
+  last_answer: "2027-02-24"
+  tender_deadline: "2027-03-10"
+  award_expected: "2027-04-01"
+  tender_valid_until: "2027-07-31"
+"""
+
+
+def load(tree: Callable[[dict[str, str]], Path], session: api.Session, content: str, facts: str = "",
+         extra: dict[str, str] | None = None) -> api.Profile:
+    base = tree({"p.yaml": BASE.format(facts=facts, content=content), **(extra or {})})
+    return api.load_profile(session, base / "p.yaml")
+
+
+def problems(tree: Callable[[dict[str, str]], Path], session: api.Session, content: str, facts: str = "",
+             extra: dict[str, str] | None = None) -> list[str]:
+    with pytest.raises(InvalidInput) as exc:
+        load(tree, session, content, facts, extra)
+    return [str(p) for p in exc.value.problems] or [str(exc.value)]
+
+
+def test_framework_without_maximum_is_an_error(tree: Callable[[dict[str, str]], Path],
+                                                session: api.Session) -> None:
+    found = problems(tree, session, SCOPE, facts="  framework_agreement: true")
+    assert len(found) == 1
+    assert found[0].startswith("p.yaml:12:")  # at scope:
+    assert "maximum value (takvolym)" in found[0] and "C-23/20" in found[0]
+    found = problems(tree, session, "", facts="  framework_agreement: true")
+    assert "p.yaml:10:24: a framework agreement must state its maximum value" in found[0]
+
+
+def test_framework_with_maximum_and_lots(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+    content = """\
+scope:
+  value: {maximum_sek: 9000000}
+  lots:
+    - {id: 1, title: Telefoner, estimated_sek: 4000000, maximum_sek: 6000000}
+    - {id: 2, title: Plattor, estimated_sek: 2000000, maximum_sek: 3000000}
+"""
+    profile = load(tree, session, content, facts="  framework_agreement: true")
+    assert profile.tender is not None and profile.tender.scope is not None
+    assert profile.tender.scope.maximum_sek == 9000000
+    assert [lot.title for lot in profile.tender.scope.lots] == ["Telefoner", "Plattor"]
+    assert not profile.warnings
+
+
+def test_maximum_below_estimate_and_lots_with_reason(tree: Callable[[dict[str, str]], Path],
+                                                     session: api.Session) -> None:
+    content = """\
+scope:
+  value: {estimated_sek: 5000000, maximum_sek: 1000000}
+  not_divided_because: Det finns ett skäl att inte dela upp.
+  lots:
+    - {id: 1, title: Telefoner, estimated_sek: 4000000}
+    - {id: 3, title: Plattor, estimated_sek: 2000000}
+"""
+    found = "\n".join(problems(tree, session, content))
+    assert "differs from facts.estimated_value_sek 6" in found
+    assert "maximum value 1\u00a0000\u00a0000\u00a0kr is below the estimated value" in found
+    assert "both lots and not_divided_because" in found
+    assert "lots are numbered [1, 3]" in found
+
+
+def test_dates_out_of_order_name_both_dates(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+    content = TIMETABLE.replace('last_question: "2027-02-19"', 'last_question: "2027-01-20"')
+    found = problems(tree, session, content)
+    assert len(found) == 1
+    assert found[0].startswith("p.yaml:13:")
+    assert "dates out of order" in found[0]
+    assert "last_question: 2027-01-20" in found[0] and "published: 2027-02-01" in found[0]
+
+
+def test_answers_too_late(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+    content = TIMETABLE.replace('last_answer: "2027-02-24"', 'last_answer: "2027-03-06"')
+    found = problems(tree, session, content)
+    assert len(found) == 1
+    assert "p.yaml:14:16:" in found[0]
+    assert "answers too late: last answer 2027-03-06 is 4 day(s) before the tender deadline 2027-03-10" in found[0]
+    assert "12 kap. 11 § LOU" in found[0] and "2027-03-04 or earlier" in found[0]
+
+
+def test_answers_tight_but_legal_is_a_warning(tree: Callable[[dict[str, str]], Path],
+                                             session: api.Session) -> None:
+    content = TIMETABLE.replace('last_answer: "2027-02-24"', 'last_answer: "2027-03-04"')
+    profile = load(tree, session, content)
+    assert any("tight but legal: answers end 6 days before" in w for w in profile.warnings)
+
+
+def test_tender_period_too_short(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+    content = (TIMETABLE.replace('tender_deadline: "2027-03-10"', 'tender_deadline: "2027-02-28"')
+               .replace('last_answer: "2027-02-24"', 'last_answer: "2027-02-20"'))
+    found = problems(tree, session, content)
+    assert len(found) == 1
+    assert "tender period too short: 27 days from publication 2027-02-01 to the tender deadline 2027-02-28" in found[0]
+    assert "at least 30 days (11 kap. 6 § LOU, elektroniska anbud)" in found[0]
+    paper = content + "  electronic_tenders: false\n"
+    found = problems(tree, session, paper)
+    assert "at least 35 days (11 kap. 2 § LOU)" in found[0]
+
+
+def test_tender_period_tight_but_legal(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+    content = (TIMETABLE.replace('tender_deadline: "2027-03-10"', 'tender_deadline: "2027-03-04"')
+               .replace('last_answer: "2027-02-24"', 'last_answer: "2027-02-25"'))
+    profile = load(tree, session, content)
+    assert any("tight but legal: 31 days from publication" in w for w in profile.warnings)
+
+
+def test_below_threshold_has_no_statutory_minimum(tree: Callable[[dict[str, str]], Path],
+                                                 session: api.Session) -> None:
+    content = TIMETABLE.replace('tender_deadline: "2027-03-10"', 'tender_deadline: "2027-02-26"')
+    low = BASE.format(facts="", content=content).replace("oppet-forfarande", "annonserad-under-troskelvardet")
+    base = tree({"p.yaml": low.replace("6000000", "1500000")})
+    assert api.load_profile(session, base / "p.yaml").tender is not None
+
+
+OWN = """\
+requirements:
+  - id: EGEN-KARTA
+    section: allmant
+    kind: bör-krav
+    title: Kartvisning
+    text: Handläggaren bör kunna se fastigheten i en karta.
+    verifikat: Anbudsgivaren beskriver funktionen.
+    acceptance: Kontrollera kartan med ett testärende.
+    value_sek: 200000
+  - id: EGEN-DIARIUM
+    section: allmant
+    kind: ska-krav
+    title: Diarieintegration
+    text: Tjänsten ska registrera handlingar i Kommunens diarium.
+    verifikat: Anbudsgivaren bekräftar kravet.
+    acceptance: Registrera en handling och kontrollera diariet.
+"""
+
+
+def test_pris_och_kvalitet_without_criteria(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+    found = problems(tree, session, "evaluation: {basis: pris-och-kvalitet}\n")
+    assert len(found) == 1 and "p.yaml:11:21:" in found[0]
+    assert "needs at least one criterion with a mervärde" in found[0]
+
+
+def test_price_floor_is_an_error(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+    found = problems(tree, session, OWN + "evaluation: {basis: pris-och-kvalitet, price_floor_sek: 500000}\n")
+    assert len(found) == 1 and "HFD 2022 ref. 41" in found[0] and "price floor (500" in found[0]
+    content = OWN.replace("value_sek: 200000", "value_percent: 60") + """\
+evaluation:
+  basis: pris-och-kvalitet
+  criteria:
+    - {requirement: TILL-WCAG22, value_percent: 45}
+"""
+    found = problems(tree, session, content, facts="  citizen_facing: true")
+    assert len(found) == 1 and "add up to 105 procent" in found[0] and "HFD 2022 ref. 41" in found[0]
+
+
+def test_one_criterion_over_half_is_a_warning(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+    content = OWN + """\
+evaluation:
+  basis: pris-och-kvalitet
+  criteria:
+    - {requirement: TILL-WCAG22, value_percent: 30}
+"""
+    profile = load(tree, session, content, facts="  citizen_facing: true")
+    assert any("criterion TILL-WCAG22 carries 90% of all possible deductions" in w for w in profile.warnings)
+
+
+def test_own_requirements_join_every_requirement_document(tree: Callable[[dict[str, str]], Path],
+                                                          session: api.Session) -> None:
+    from tendergen.documents import matrix, render
+
+    content = OWN + "evaluation: {basis: pris-och-kvalitet}\n"
+    profile = load(tree, session, content, facts="  citizen_facing: true")
+    decisions = select.select(session.library, profile)
+    own = [d for d in decisions if d.clause.id.startswith("EGEN-")]
+    assert [d.clause.id for d in own] == ["EGEN-KARTA", "EGEN-DIARIUM"] and all(d.included for d in own)
+    assert "EGEN-KARTA" in [r.id for r in matrix.rows(profile, session.library, decisions)]
+    acceptance = render.context(profile, session.library, decisions, render.ACCEPTANCE)
+    assert "EGEN-DIARIUM" in [r["id"] for s in acceptance["sections"] for r in s["requirements"]]
+    spec = render.context(profile, session.library, decisions, "kravspecifikation")
+    items = {i["id"]: i for s in spec["sections"] for i in s["requirements"]}
+    assert items["EGEN-KARTA"]["evaluation"].startswith("Mervärde 200\u00a0000\u00a0kr")
+    # the library's bör-krav that the model does not value is an information request, worth nothing
+    assert items["TILL-WCAG22"]["evaluation"].startswith("Värderas inte i utvärderingen")
+    why = render.context(profile, session.library, decisions, render.WHY)
+    wcag = next(r for r in why["included"] if r["id"] == "TILL-WCAG22")
+    assert select.INFORMATION_ONLY in wcag["reasons"]
+    assert "EGEN-DIARIUM" in [r["id"] for r in why["included"]]
+
+
+def test_own_requirement_mistakes_are_located(tree: Callable[[dict[str, str]], Path],
+                                              session: api.Session) -> None:
+    content = (OWN.replace("id: EGEN-DIARIUM", "id: SAK-INCIDENT").replace("section: allmant", "section: allmänt", 1)
+               .replace("kind: ska-krav", "kind: ska-krav\n    value_sek: 5") .replace("en karta.", "{{ karta }}."))
+    found = "\n".join(problems(tree, session, content + "evaluation: {basis: pris-och-kvalitet}\n"))
+    assert "p.yaml:13:14: EGEN-KARTA: unknown kravspecifikation section 'allmänt'" in found
+    assert "did you mean 'allmant'?" in found
+    assert "EGEN-KARTA: text uses undefined parameter 'karta'" in found
+    assert "own requirement 'SAK-INCIDENT' has the id of a library clause" in found
+    assert "SAK-INCIDENT is a ska-krav but has a mervärde" in found
+
+
+def test_own_requirements_from_a_file(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+    items = "\n".join(line[2:] for line in OWN.splitlines()[1:])
+    profile = load(tree, session, "requirements: krav/egna.yaml\nevaluation: {basis: pris-och-kvalitet}\n",
+                   extra={"krav/egna.yaml": items})
+    assert profile.tender is not None
+    assert [r.id for r in profile.tender.requirements] == ["EGEN-KARTA", "EGEN-DIARIUM"]
+    bad = items.replace("kind: ska-krav", "kind: kanske")
+    found = problems(tree, session, "requirements: krav/egna.yaml\n", extra={"krav/egna.yaml": bad})
+    assert any(f.startswith("krav/egna.yaml:11:") and "'kanske' is not allowed" in f for f in found)
+
+
+def test_criteria_must_name_bor_krav(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+    content = OWN + """\
+evaluation:
+  basis: pris-och-kvalitet
+  criteria:
+    - {requirement: EGEN-DIARIUM, value_sek: 1000}
+    - {requirement: EGEN-KARTA, value_sek: 1000}
+    - {requirement: TILL-WCAG22}
+"""
+    found = "\n".join(problems(tree, session, content))
+    assert "criterion EGEN-DIARIUM is a ska-krav, not a bör-krav" in found
+    assert "EGEN-KARTA is valued twice" in found
+    assert "criterion TILL-WCAG22: give exactly one of value_sek and value_percent" in found
+
+
+def test_price_lines(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+    content = """\
+prices:
+  lines:
+    - {id: P1, text: Licens per år, unit: år, evaluation_volume: 0}
+    - {id: P1, text: Införande, unit: st, evaluation_volume: 0, lot: 2}
+"""
+    found = "\n".join(problems(tree, session, content))
+    assert "price line 'P1' appears twice" in found
+    assert "names lot 2, which scope.lots does not have" in found
+    assert "every price line has evaluation_volume 0" in found
+
+
+def test_examples_are_complete_tenders(session: api.Session) -> None:
+    from conftest import ROOT
+
+    framework = api.load_profile(session, ROOT / "examples" / "hardvara-ramavtal.yaml")
+    assert framework.tender and framework.tender.scope and framework.tender.scope.maximum_sek
+    assert len(framework.tender.scope.lots) == 2
+    system = api.load_profile(session, ROOT / "examples" / "saas-verksamhetssystem.yaml")
+    assert system.tender and system.tender.evaluation and system.tender.evaluation.basis == "pris-och-kvalitet"
+    assert system.tender.requirements
+    price = api.load_profile(session, ROOT / "examples" / "it-konsulter-ramavtal.yaml")
+    assert price.tender and price.tender.evaluation and price.tender.evaluation.basis == "pris"
+    for profile in (framework, system, price):
+        assert not profile.warnings, profile.warnings
