@@ -80,6 +80,9 @@ def test_explain_json_and_clause_browsing(runner: CliRunner) -> None:
     rows = json.loads(result.stdout)
     incident = next(r for r in rows if r["id"] == "SAK-INCIDENT")
     assert incident["included"] is True and "nis2_in_scope = true" in incident["reasons"][0]
+    assert incident["rule"] == "rule-met" and incident["forced_by"] is None
+    assert {"fact": "nis2_in_scope", "test": "eq", "expected": True, "actual": True, "satisfied": True} \
+        in incident["checks"]
     listing = runner.invoke(cli, ["clauses", "list", "--area", "exit"])
     assert listing.exit_code == 0 and all(" exit " in line for line in listing.output.splitlines()[:-1])
     shown = runner.invoke(cli, ["clauses", "show", "SAK-INCIDENT"])

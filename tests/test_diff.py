@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from conftest import ROOT
 from tendergen import api
 from tendergen.cli import cli
+from tendergen.core.model import Severity
+from tendergen.core.words import impact_text
 from tendergen.documents import pdf
 from tendergen.documents.render import default_text, text_environment
 from tendergen.review import redline
@@ -87,14 +89,14 @@ def test_each_classification(changes: dict[str, object]) -> None:
     assert changes["EXIT-ARKIV"].kind is Kind.ADDED  # type: ignore[attr-defined]
     assert changes["TILL-WCAG22"].kind is Kind.RETIRED  # type: ignore[attr-defined]
     scope = dict(changes["KRIS-BEFRIELSEGRUNDER"].findings)  # type: ignore[attr-defined]
-    assert Finding.SCOPE_NARROWER in scope and changes["SAK-INCIDENT"].severity == "hög"  # type: ignore[attr-defined]
+    assert Finding.SCOPE_NARROWER in scope and changes["SAK-INCIDENT"].severity is Severity.HIGH  # type: ignore[attr-defined]
 
 
 def test_impact_lists_profiles(changes: dict[str, object]) -> None:
-    impact = "\n".join(changes["KRIS-BEFRIELSEGRUNDER"].impact)  # type: ignore[attr-defined]
+    impact = "\n".join(map(impact_text, changes["KRIS-BEFRIELSEGRUNDER"].impact))  # type: ignore[attr-defined]
     assert "saas-verksamhetssystem.yaml: förlorar klausulen" in impact
     assert "valfardsteknik-trygghetslarm.yaml" not in impact  # critical: still selected, same text
-    wcag = "\n".join(changes["TILL-WCAG22"].impact)  # type: ignore[attr-defined]
+    wcag = "\n".join(map(impact_text, changes["TILL-WCAG22"].impact))  # type: ignore[attr-defined]
     assert "saas-verksamhetssystem.yaml: förlorar klausulen" in wcag
 
 

@@ -9,6 +9,7 @@ import pytest
 from tendergen import api
 from tendergen.core import select
 from tendergen.core.model import Clause, Forced, Library, Profile, Rule
+from tendergen.core.words import reason_text
 from tendergen.errors import InvalidInput, Location
 
 LOC = Location("t.yaml", 1, 1)
@@ -32,7 +33,7 @@ def profile(**facts: object) -> Profile:
 
 
 def decisions(lib: Library, prof: Profile) -> dict[str, tuple[bool, tuple[str, ...]]]:
-    return {d.clause.id: (d.included, d.reasons) for d in select.select(lib, prof)}
+    return {d.clause.id: (d.included, tuple(map(reason_text, d.reasons))) for d in select.select(lib, prof)}
 
 
 def test_rules_and_reasons() -> None:
@@ -63,6 +64,8 @@ def test_forced_choices_carry_their_reason() -> None:
     got = decisions(lib, prof)
     assert got["A"][0] is True and got["A"][1][-1] == "tvingad in av profilen: Vi köper även dockningsstationer."
     assert got["B"][0] is False and got["B"][1][-1] == "tvingad ut av profilen: Ersätts av kommunens egen bilaga."
+    forced = select.decision_fields(next(d for d in select.select(lib, prof) if d.clause.id == "A"))
+    assert forced["forced_by"] == {"choice": "include", "reason": "Vi köper även dockningsstationer."}
 
 
 def test_requires_pulls_in_and_excludes_drops() -> None:
@@ -74,6 +77,12 @@ def test_requires_pulls_in_and_excludes_drops() -> None:
         clause("E"),
     )
     got = decisions(lib, profile(personal_data=True, hardware=False))
+    fields = {d.clause.id: select.decision_fields(d) for d in select.select(lib, profile(personal_data=True,
+                                                                                          hardware=False))}
+    assert fields["B"]["rule"] == "rule-not-met" and fields["B"]["required_by"] == ["A"]
+    assert fields["B"]["checks"] == [{"fact": "hardware", "test": "eq", "expected": True, "actual": False,
+                                      "satisfied": False}]
+    assert fields["E"]["excluded_by"] == ["D"] and fields["E"]["rule"] == "always"
     assert got["B"] == (True, (got["B"][1][0], "krävs av A"))
     assert got["C"][0] is True and got["C"][1][-1] == "krävs av B"
     assert got["E"] == (False, ("gäller alltid (ingen regel)", "utesluts av D"))

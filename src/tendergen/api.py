@@ -13,6 +13,7 @@ from typing import Any
 from tendergen import __version__, interview
 from tendergen.core import load, select, validate
 from tendergen.core.model import Decision, Library, Profile
+from tendergen.core.words import reason_text
 from tendergen.documents import matrix, render
 from tendergen.documents.output import sha256, write_build
 from tendergen.errors import InvalidInput, Location, TendergenError
@@ -317,7 +318,8 @@ def manifest(profile: Profile, library: Library, decisions: Sequence[Decision],
                 "included": d.included,
                 "document": d.clause.document,
                 "origin": d.clause.origin + (" (override)" if d.clause.overrides else ""),
-                "reasons": list(d.reasons),
+                "reasons": [reason_text(r) for r in d.reasons],
+                **select.decision_fields(d),
                 **({"parameters": render.parameter_values(d.clause, profile)}
                    if d.included and d.clause.parameters else {}),
             }

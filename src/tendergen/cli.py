@@ -84,6 +84,8 @@ def validate(ctx: click.Context, profiles: tuple[Path, ...]) -> None:
 def explain(ctx: click.Context, profile: Path, as_json: bool, only: str | None) -> None:
     """Show, for each clause, whether PROFILE gets it and the facts and rule that decided it."""
     from tendergen import api
+    from tendergen.core.select import decision_fields
+    from tendergen.core.words import reason_text
 
     session = _session(ctx)
     loaded = api.load_profile(session, profile)
@@ -92,7 +94,8 @@ def explain(ctx: click.Context, profile: Path, as_json: bool, only: str | None) 
     if as_json:
         rows = [{"id": d.clause.id, "version": d.clause.version, "included": d.included, "title": d.clause.title,
                  "document": d.clause.document, "origin": d.clause.origin,
-                 "override": str(d.clause.overrides) if d.clause.overrides else None, "reasons": list(d.reasons)}
+                 "override": str(d.clause.overrides) if d.clause.overrides else None,
+                 "reasons": [reason_text(r) for r in d.reasons], **decision_fields(d)}
                 for d in decisions]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -101,7 +104,7 @@ def explain(ctx: click.Context, profile: Path, as_json: bool, only: str | None) 
         override = click.style(f"  [override of {d.clause.overrides}]", fg="yellow") if d.clause.overrides else ""
         click.echo(f"{mark}  {d.clause.id:<28} {d.clause.title}{override}")
         for reason in d.reasons:
-            click.echo(f"       {reason}")
+            click.echo(f"       {reason_text(reason)}")
     count = sum(d.included for d in decisions)
     click.echo(f"{count} of {len(decisions)} clauses included")
 
@@ -156,12 +159,12 @@ def clauses_list(ctx: click.Context, area: str | None, document: str | None, as_
 
 def rule_text(rule: Rule | None) -> str:
     """A rule as one readable line."""
-    from tendergen.core.select import SYMBOLS, format_value
+    from tendergen.core.words import SYMBOLS, rule_value
 
     if rule is None:
         return "always"
     if rule.op == "test":
-        return f"{rule.fact} {SYMBOLS[rule.test]} {format_value(rule.value)}"
+        return f"{rule.fact} {SYMBOLS[rule.test]} {rule_value(rule.value)}"
     if rule.op == "not":
         return f"not ({rule_text(rule.children[0])})"
     joiner = " and " if rule.op == "all" else " or "

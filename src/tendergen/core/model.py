@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -199,12 +200,73 @@ class Check:
     test: str
     expected: Any
     actual: Any
-    passed: bool
+    satisfied: bool
+
+
+class Cause(enum.Enum):
+    """Why a clause is in or out. The words for each live in `core.words`; code compares these."""
+
+    RETIRED = "retired"
+    ALWAYS = "always"
+    RULE_MET = "rule-met"
+    RULE_NOT_MET = "rule-not-met"
+    FORCED_IN = "forced-in"
+    FORCED_OUT = "forced-out"
+    REQUIRED_BY = "required-by"
+    EXCLUDED_BY = "excluded-by"
+    REPLACED_BY = "replaced-by"
+    OWN_REQUIREMENT = "own-requirement"  # written in the profile itself, not in the library
+    INFORMATION_ONLY = "information-only"  # a bör-krav the profile's evaluation model gives no value
+
+
+class Severity(enum.Enum):
+    """How closely a lawyer must look at a change in the clause library."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Effect(enum.Enum):
+    """What a library change does to one profile's documents."""
+
+    GAINS = "gains"  # the profile now gets the clause
+    LOSES = "loses"  # the profile no longer gets it
+    NEW_TEXT = "new-text"  # it keeps the clause, with a different text
+    CHANGED = "changed"  # same text, other fields shown in the documents changed
+
+
+@dataclass(frozen=True)
+class Impact:
+    profile: str
+    effect: Effect
+    fields: tuple[str, ...] = ()
+
+
+RULE_CAUSES = frozenset({Cause.RETIRED, Cause.ALWAYS, Cause.RULE_MET, Cause.RULE_NOT_MET, Cause.OWN_REQUIREMENT})
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One step of a decision: the rule's verdict (with its checks), a forced choice, or a relation."""
+
+    cause: Cause
+    checks: tuple[Check, ...] = ()
+    clause: str = ""  # the clause that requires, excludes or replaces this one
+    note: str = ""  # the profile's reason for a forced choice
 
 
 @dataclass(frozen=True)
 class Decision:
     clause: Clause
     included: bool
-    reasons: tuple[str, ...]
-    checks: tuple[Check, ...] = ()
+    reasons: tuple[Reason, ...]
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        """The fact tests of the clause's rule (none when it has no rule or is retired)."""
+        return tuple(c for r in self.reasons for c in r.checks)
+
+    def related(self, cause: Cause) -> tuple[str, ...]:
+        """The clauses that pulled this one in (REQUIRED_BY) or dropped it (EXCLUDED_BY, REPLACED_BY)."""
+        return tuple(r.clause for r in self.reasons if r.cause is cause)

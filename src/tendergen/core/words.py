@@ -1,8 +1,68 @@
-"""Swedish presentation: how amounts and other values are shown to users. Code compares values, never these words."""
+"""Swedish presentation: how amounts, rules and decisions are shown. Code compares values, never these words."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from tendergen.core.model import Cause, Check, Effect, Impact, Reason, Severity
+
+SYMBOLS = {"eq": "=", "ne": "≠", "in": "∈", "not_in": "∉", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
+CAUSES = {
+    Cause.RETIRED: "klausulen är utgången (retired)",
+    Cause.ALWAYS: "gäller alltid (ingen regel)",
+    Cause.RULE_MET: "regeln är uppfylld",
+    Cause.RULE_NOT_MET: "regeln är inte uppfylld",
+    Cause.FORCED_IN: "tvingad in av profilen",
+    Cause.FORCED_OUT: "tvingad ut av profilen",
+    Cause.REQUIRED_BY: "krävs av",
+    Cause.EXCLUDED_BY: "utesluts av",
+    Cause.REPLACED_BY: "ersätts av",
+    Cause.OWN_REQUIREMENT: "eget krav i profilen",
+    Cause.INFORMATION_ONLY: "värderas inte i profilens utvärderingsmodell: besvaras som information och ger inget "
+                            "mervärde",
+}
+
+SEVERITY = {Severity.HIGH: "hög", Severity.MEDIUM: "medel", Severity.LOW: "låg"}
+EFFECTS = {Effect.GAINS: "får nu klausulen", Effect.LOSES: "förlorar klausulen", Effect.NEW_TEXT: "ny text",
+           Effect.CHANGED: "ändrad klausul"}
 
 
 def sek(amount: float) -> str:
     """Swedish money format: 700 000 kr."""
     return f"{amount:,.0f}".replace(",", "\u00a0") + "\u00a0kr"
+
+
+def rule_value(value: Any) -> str:
+    """A value in a rule as written in the library: true/false, {a, b}, 5 rather than 5.0."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "{" + ", ".join(rule_value(v) for v in value) + "}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def check_text(check: Check) -> str:
+    """One check as text: `personal_data = true (profil: false) ✗`."""
+    mark = "✓" if check.satisfied else "✗"
+    return (f"{check.fact} {SYMBOLS[check.test]} {rule_value(check.expected)} "
+            f"(profil: {rule_value(check.actual)}) {mark}")
+
+
+def reason_text(reason: Reason) -> str:
+    """One reason of a decision in Swedish, e.g. `krävs av SAK-INCIDENT` or `regeln är uppfylld: …`."""
+    words = CAUSES[reason.cause]
+    if reason.cause in (Cause.RULE_MET, Cause.RULE_NOT_MET):
+        return f"{words}: " + "; ".join(map(check_text, reason.checks))
+    if reason.cause in (Cause.FORCED_IN, Cause.FORCED_OUT):
+        return f"{words}: {reason.note}"
+    if reason.clause:
+        return f"{words} {reason.clause}"
+    return words
+
+
+def impact_text(impact: Impact) -> str:
+    """One profile's impact in Swedish, e.g. `saas.yaml: förlorar klausulen`."""
+    fields = f" ({', '.join(impact.fields)})" if impact.fields else ""
+    return f"{impact.profile}: {EFFECTS[impact.effect]}{fields}"

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tendergen.core.model import KIND_LABELS, Clause, Decision, Document, Library, Profile, Scalar
+from tendergen.core.words import reason_text
 from tendergen.errors import Location, OutputError
 
 LIST_MARKER = re.compile(r"^([-•]|\d{1,2}[.)]|[a-zåäö]\))\s+")
@@ -270,7 +271,8 @@ def why_context(profile: Profile, library: Library, decisions: Sequence[Decision
     def row(d: Decision) -> dict[str, Any]:
         doc = library.documents.get(d.clause.document)
         return {"id": d.clause.id, "version": f"version {d.clause.version}", "title": d.clause.title,
-                "document_title": doc.title if doc else d.clause.document, "reasons": "\n".join(d.reasons),
+                "document_title": doc.title if doc else d.clause.document,
+                "reasons": "\n".join(map(reason_text, d.reasons)),
                 "legal_basis": "\n".join(legal_basis_text(d.clause, library))}
     return {**_base(profile, library, WHY),
             "included": [row(d) for d in decisions if d.included],

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tendergen.core.model import Clause, Library, Profile
+from tendergen.core.model import Clause, Effect, Impact, Library, Profile, Severity
 from tendergen.core.select import evaluate
 
 
@@ -67,16 +67,16 @@ class Change:
     new: Clause | None
     fields: tuple[FieldChange, ...] = ()
     findings: tuple[tuple[Finding, str], ...] = ()
-    impact: tuple[str, ...] = field(default=())
+    impact: tuple[Impact, ...] = field(default=())
 
     @property
-    def severity(self) -> str:
+    def severity(self) -> Severity:
         kinds = {f for f, _ in self.findings}
         if self.kind in (Kind.REMOVED, Kind.RETIRED) or kinds & HIGH:
-            return "hög"
+            return Severity.HIGH
         if kinds and kinds <= LOW:
-            return "låg"
-        return "medel"
+            return Severity.LOW
+        return Severity.MEDIUM
 
 
 def compare(old: Library, new: Library, profiles: Sequence[tuple[str, Profile]] = ()) -> tuple[Change, ...]:
@@ -211,27 +211,26 @@ def summary(changes: Sequence[Change]) -> Mapping[str, int]:
 
 
 def impact(changes: Sequence[Change], old: Library, new: Library, old_profiles: Mapping[str, Profile],
-           new_profiles: Mapping[str, Profile]) -> dict[str, list[str]]:
+           new_profiles: Mapping[str, Profile]) -> dict[str, list[Impact]]:
     """For each changed clause: the profiles that now get it or lose it, or get a different text."""
     from tendergen.core.select import select
     from tendergen.documents import render
 
     changed = {c.id: c for c in changes}
-    result: dict[str, list[str]] = {}
+    result: dict[str, list[Impact]] = {}
     env = render.text_environment()
     for name in sorted(old_profiles.keys() & new_profiles.keys()):
         before = {d.clause.id: d for d in select(old, old_profiles[name]) if d.included}
         after = {d.clause.id: d for d in select(new, new_profiles[name]) if d.included}
         for cid in changed:
             if (cid in before) != (cid in after):
-                effect = "får nu klausulen" if cid in after else "förlorar klausulen"
-                result.setdefault(cid, []).append(f"{name}: {effect}")
+                result.setdefault(cid, []).append(Impact(name, Effect.GAINS if cid in after else Effect.LOSES))
             elif cid in before:
                 texts = [render.clause_text(d.clause, render.parameter_values(d.clause, prof), prof, env)
                          for d, prof in ((before[cid], old_profiles[name]), (after[cid], new_profiles[name]))]
                 other = [f.field for f in changed[cid].fields if f.field in IN_DOCUMENTS]
                 if texts[0] != texts[1]:
-                    result.setdefault(cid, []).append(f"{name}: ny text")
+                    result.setdefault(cid, []).append(Impact(name, Effect.NEW_TEXT))
                 elif other:
-                    result.setdefault(cid, []).append(f"{name}: ändrad klausul ({', '.join(other)})")
+                    result.setdefault(cid, []).append(Impact(name, Effect.CHANGED, tuple(other)))
     return result

@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from tendergen.core.select import SYMBOLS
+from tendergen.core.model import Severity
+from tendergen.core.words import SEVERITY, SYMBOLS, impact_text
 from tendergen.review.diff import Change, Kind
 
 KIND_LABELS = {Kind.ADDED: "ny", Kind.REMOVED: "borttagen", Kind.RETIRED: "utgången", Kind.MODIFIED: "ändrad"}
@@ -81,12 +82,14 @@ def as_dicts(changes: Sequence[Change]) -> list[dict[str, Any]]:
         "id": c.id,
         "change": c.kind.value,
         "title": c.title,
-        "severity": c.severity,
+        "severity": SEVERITY[c.severity],
+        "level": c.severity.value,
         "findings": [{"finding": f.name.lower(), "label": f.value, "note": note} for f, note in c.findings],
         "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in c.fields],
         "old_version": c.old.version if c.old else None,
         "new_version": c.new.version if c.new else None,
-        "impact": list(c.impact),
+        "impact": [impact_text(i) for i in c.impact],
+        "impacts": [{"profile": i.profile, "effect": i.effect.value, "fields": list(i.fields)} for i in c.impact],
     } for c in changes]
 
 
@@ -103,14 +106,14 @@ def to_text(changes: Sequence[Change], style: Any = None) -> str:
     lines = []
     for c in changes:
         head = paint(f"{KIND_LABELS[c.kind]:<9}", fg=colours[c.kind], bold=True)
-        severity = paint(f"[{c.severity}]", fg="red" if c.severity == "hög" else None)
+        severity = paint(f"[{SEVERITY[c.severity]}]", fg="red" if c.severity is Severity.HIGH else None)
         lines.append(f"{head} {c.id:<28} {c.title}  {severity}")
         for line in finding_lines(c):
             lines.append(f"          - {line}")
         if c.fields:
             lines.append(f"          fält: {', '.join(f.field for f in c.fields)}")
         for item in c.impact:
-            lines.append(f"          påverkan: {item}")
+            lines.append(f"          påverkan: {impact_text(item)}")
     lines.append(summary_line(changes))
     return "\n".join(lines)
 
@@ -120,16 +123,16 @@ def summary_line(changes: Sequence[Change]) -> str:
         return "Inga ändringar."
     counts = {k: sum(c.kind == k for c in changes) for k in Kind}
     parts = [f"{n} {KIND_LABELS[k]}" for k, n in counts.items() if n]
-    high = sum(c.severity == "hög" for c in changes)
+    high = sum(c.severity is Severity.HIGH for c in changes)
     return f"{len(changes)} ändringar: {', '.join(parts)}; {high} med hög allvarlighet."
 
 
 def to_markdown(changes: Sequence[Change]) -> str:
     out = ["# Ändringar i klausulbiblioteket", "", summary_line(changes), ""]
     for c in changes:
-        out += [f"## {c.id} – {c.title} ({KIND_LABELS[c.kind]}, allvarlighet {c.severity})", ""]
+        out += [f"## {c.id} – {c.title} ({KIND_LABELS[c.kind]}, allvarlighet {SEVERITY[c.severity]})", ""]
         out += [f"- {line}" for line in finding_lines(c)]
-        out += [f"- påverkan: {item}" for item in c.impact]
+        out += [f"- påverkan: {impact_text(item)}" for item in c.impact]
         if c.old and c.new and c.old.text != c.new.text:
             rendered = "".join(t if op == "equal" else (f"~~{t.strip()}~~ " if op == "delete" else f"**{t.strip()}** ")
                                for op, t in word_diff(c.old.text, c.new.text))
@@ -154,9 +157,9 @@ def to_html(changes: Sequence[Change]) -> str:
     body = [f"<h1>Ändringar i klausulbiblioteket</h1><p>{esc(summary_line(changes))}</p>"]
     for c in changes:
         body.append(f'<section><h2>{esc(c.id)} – {esc(c.title)}</h2><p class="meta">{esc(KIND_LABELS[c.kind])}, '
-                    f"allvarlighet {esc(c.severity)}</p><ul>")
+                    f"allvarlighet {esc(SEVERITY[c.severity])}</p><ul>")
         body += [f"<li>{esc(line)}</li>" for line in finding_lines(c)]
-        body += [f"<li>påverkan: {esc(item)}</li>" for item in c.impact]
+        body += [f"<li>påverkan: {esc(impact_text(item))}</li>" for item in c.impact]
         body.append("</ul>")
         if c.old and c.new and c.old.text != c.new.text:
             parts = [esc(t) if op == "equal" else f"<{'del' if op == 'delete' else 'ins'}>{esc(t)}"
@@ -187,8 +190,8 @@ def to_xlsx(changes: Sequence[Change]) -> bytes:
     ws.title = "Ändringsregister"
     ws.append(["Id", "Rubrik", "Ändring", "Klassificering", "Allvarlighet", "Påverkan", "Beslut", "Kommentar"])
     for c in changes:
-        ws.append([c.id, c.title, KIND_LABELS[c.kind], "\n".join(finding_lines(c)), c.severity,
-                   "\n".join(c.impact), None, None])
+        ws.append([c.id, c.title, KIND_LABELS[c.kind], "\n".join(finding_lines(c)), SEVERITY[c.severity],
+                   "\n".join(map(impact_text, c.impact)), None, None])
     for col, width in zip("ABCDEFGH", (26, 36, 11, 44, 12, 44, 16, 40), strict=True):
         ws.column_dimensions[col].width = width
     for cell in ws[1]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
+from tendergen.core.words import SEVERITY, impact_text
 from tendergen.review.diff import Change, Kind
 from tendergen.review.diffout import KIND_LABELS, finding_lines, show, tokens
 
@@ -110,14 +111,17 @@ def body_xml(changes: Sequence[Change], author: str, date: str) -> str:
     writer = _Writer(author, date)
     out = [_para("Sammanfattning", "Heading1"),
            _table((2200, 2700, 900, 2538, 1300), ("Id", "Rubrik", "Ändring", "Klassificering", "Allvarlighet"),
-                  [(c.id, c.title, KIND_LABELS[c.kind], "; ".join(finding_lines(c)), c.severity) for c in changes])]
+                  [(c.id, c.title, KIND_LABELS[c.kind], "; ".join(finding_lines(c)), SEVERITY[c.severity])
+                   for c in changes])]
     for c in changes:
         out.append(_para(f"{c.id} – {c.title}", "Heading1"))
         version = " → ".join(v for v in (c.old.version if c.old else "", c.new.version if c.new else "") if v)
-        out.append(_para(f"{KIND_LABELS[c.kind].capitalize()} · allvarlighet {c.severity} · version {version}", "Note"))
+        severity = SEVERITY[c.severity]
+        out.append(_para(f"{KIND_LABELS[c.kind].capitalize()} · allvarlighet {severity} · version {version}", "Note"))
         out += [_para(line, "ListBullet") for line in finding_lines(c)]
         out.append(_para("Påverkan", "Heading2"))
-        out += [_para(item, "ListBullet") for item in c.impact] or [_para("Ingen av de granskade profilerna påverkas.")]
+        out += ([_para(impact_text(item), "ListBullet") for item in c.impact]
+                or [_para("Ingen av de granskade profilerna påverkas.")])
         out.append(_para("Text (parametrar med standardvärden)", "Heading2"))
         old_text = default_text(c.old, env) if c.old else ""
         new_text = default_text(c.new, env) if c.new and c.kind != Kind.REMOVED else ""
