@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from tendergen.core import load, select, validate
 from tendergen.core.model import Decision, Library, Profile
 from tendergen.core.words import reason_text
 from tendergen.documents import matrix, render
-from tendergen.documents.output import sha256, write_build
+from tendergen.documents.output import read_manifest, sha256, write_build
 from tendergen.errors import InvalidInput, Location, TendergenError
 from tendergen.interview import ProfileData
 
@@ -30,8 +31,17 @@ class Session:
     layers: tuple[load.LibrarySources, ...]
 
     def library_inputs(self) -> list[dict[str, str]]:
-        return [{"role": f"library ({layer.origin})", "name": load.where(layer.folder), "sha256": _layer_hash(layer)}
-                for layer in self.layers]
+        return [{"role": f"library ({layer.origin})", "name": self.input_name(layer.folder),
+                 "sha256": _layer_hash(layer)} for layer in self.layers]
+
+    def input_name(self, path: Path) -> str:
+        """A path as the manifest records it, the same from any working directory and on any machine."""
+        path = path.resolve()
+        for root, prefix in ((load.data_root().resolve(), "<tendergen>/"),
+                             (self.workspace.root, "") if self.workspace.root else (None, "")):
+            if root is not None and path.is_relative_to(root):
+                return prefix + path.relative_to(root).as_posix()
+        return path.name  # a folder given on the command line, outside the workspace
 
 
 def _layer_hash(layer: load.LibrarySources) -> str:
@@ -42,6 +52,27 @@ def _layer_hash(layer: load.LibrarySources) -> str:
     return digest.hexdigest()
 
 
+def check_day(text: str, what: str = "date") -> str:
+    """`text` if it is a real calendar date YYYY-MM-DD that a document can carry (years 1980-2099)."""
+    try:
+        day = dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+    except ValueError:
+        day = None
+    if day is None or not 1980 <= day.year <= 2099:
+        raise InvalidInput(f"{what} {text[:40]!r} is not a date between 1980-01-01 and 2099-12-31",
+                           hint="write the date as YYYY-MM-DD, e.g. 2026-03-01")
+    return text
+
+
+def check_name(text: str, what: str) -> str:
+    """`text` stripped, if it is a usable person's name: not empty, one line, at most 200 characters."""
+    name = text.strip()
+    if not name or len(name) > 200 or load.FORBIDDEN_CHARS.search(name) or "\n" in name:
+        raise InvalidInput(f"{what} must be a name on one line (1-200 characters)",
+                           hint="e.g. --by 'Anna Berg, kommunjurist'")
+    return name
+
+
 def today() -> str:
     """The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -50,10 +81,23 @@ def today() -> str:
     return dt.date.today().isoformat()
 
 
-def open_session(workspace_file: Path | None = None, start: Path | None = None) -> Session:
-    """Find and read tendergen.yaml (if any), then load the bundled library with the workspace layers."""
+def open_session(workspace_file: Path | None = None, start: Path | None = None, *,
+                 clause_folders: Sequence[Path] = (), templates: Path | None = None) -> Session:
+    """Find and read tendergen.yaml (if any), then load the bundled library with the workspace layers.
+
+    `clause_folders` (layered after the workspace's) and `templates` (instead of the workspace's) come
+    from the command line: unlike the folders in tendergen.yaml they may lie outside the workspace.
+    """
+    from dataclasses import replace
+
     path = workspace_file or load.find_workspace(start or Path.cwd())
     ws = validate.workspace(load.read_yaml(path)) if path else validate.Workspace()
+    for folder in [*clause_folders, *([templates] if templates else [])]:
+        if not folder.is_dir():
+            raise InvalidInput("folder not found", location=Location(load.where(folder)),
+                               hint="check the path given on the command line")
+    ws = replace(ws, clause_folders=(*ws.clause_folders, *(f.resolve() for f in clause_folders)),
+                 templates=templates.resolve() if templates else ws.templates)
     library, layers = open_library(load.data_root() / "clauses", ws.clause_folders)
     return Session(ws, path, library, layers)
 
@@ -82,6 +126,10 @@ def library_at(session: Session, spec: str, scratch: Path) -> Library:
     if top is None:
         raise InvalidInput(f"{spec!r} is not a folder, and the workspace is not in a git repository",
                            hint="give two clause folders, or run inside the workspace's git repository")
+    outside = [f for f in session.workspace.clause_folders if not f.resolve().is_relative_to(top)]
+    if outside:
+        raise InvalidInput(f"clause folder {load.where(outside[0])} is not in the git repository {top}",
+                           hint="compare folders instead of revisions, or keep clause folders in the repository")
     layered = [str(f.resolve().relative_to(top)) for f in session.workspace.clause_folders]
     own_base = load.git_has(top, spec, "clauses/library.yaml")
     load.git_snapshot(top, spec, (["clauses"] if own_base else []) + layered, scratch)
@@ -188,10 +236,13 @@ def render_build(session: Session, raw: load.Source, *, draft: bool = False, lig
     documents = render.documents_needed(decisions)
     if light:
         documents = [render.LIGHT, *(d for d in documents if d not in render.FULL_TENDER_ONLY)]
+    templates = []
     for document_id in documents:
         ctx = {**render.context(profile, session.library, decisions, document_id), "draft": bool(unapproved)}
         template = template_path(session, document_id)
         files[f"{document_id}.docx"] = render.render_docx(template, ctx, load.where(template))
+        templates.append({"role": "template", "name": session.input_name(template),
+                          "sha256": sha256(template.read_bytes())})
     matrix_rows = [] if light else matrix.rows(profile, session.library, decisions)
     if matrix_rows:
         files[matrix.FILE] = matrix.write_xlsx(profile, matrix_rows)
@@ -199,7 +250,7 @@ def render_build(session: Session, raw: load.Source, *, draft: bool = False, lig
     if session.workspace_path:
         inputs.append({"role": "workspace", "name": session.workspace_path.name,
                        "sha256": sha256(session.workspace_path.read_bytes())})
-    inputs += session.library_inputs()
+    inputs += session.library_inputs() + templates
     data = manifest(profile, session.library, decisions, inputs, files)
     data["draft"] = [c.id for c in unapproved]
     if matrix_rows:
@@ -266,26 +317,10 @@ def answer_interview(session: Session, answers: Path | Mapping[str, object], *, 
 LIGHT_PROFILE = "profil.yaml"
 
 
-def read_manifest(out_dir: Path) -> dict[str, Any]:
-    """The manifest.json of a build folder."""
-    import json
-
-    path = out_dir / "manifest.json"
-    try:
-        data: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError as exc:
-        raise InvalidInput("no manifest.json here: not a tendergen build folder",
-                           location=Location(load.where(out_dir)),
-                           hint="give the folder that `tendergen build -o` wrote") from exc
-    except ValueError as exc:
-        raise InvalidInput(f"manifest.json is not valid JSON: {exc}", location=Location(load.where(path))) from exc
-    return data
-
-
 def verify(out_dir: Path) -> list[tuple[str, str]]:
     """Each output the manifest lists, with its state: 'ok', 'edited' or 'missing'."""
     result = []
-    for entry in read_manifest(out_dir).get("outputs", []):
+    for entry in read_manifest(out_dir)["outputs"]:
         path = out_dir / entry["file"]
         if not path.is_file():
             state = "missing"
@@ -338,7 +373,8 @@ def review_docx(session: Session, changes: Sequence[Any], old_spec: str, new_spe
     """The legal-review document: tracked changes per clause, rendered through the house template."""
     from tendergen.review import redline
 
-    day = date[:10]
+    day = check_day(date, "--date")
+    author = check_name(author, "--author")
     meta = {
         "title": "Granskning av klausulbiblioteket",
         "document_title": "Klausulförändringar för juridisk granskning",
@@ -357,7 +393,7 @@ def review_docx(session: Session, changes: Sequence[Any], old_spec: str, new_spe
             "när alla godkänns återstår den nya lydelsen, när alla avvisas den gamla.",
         ],
     }
-    ctx = redline.context(changes, meta, author, f"{day}T00:00:00Z" if len(date) == 10 else date)
+    ctx = redline.context(changes, meta, author, f"{day}T00:00:00Z")
     template = template_path(session, "klausulgranskning")
     return render.render_docx(template, ctx, load.where(template))
 
@@ -367,9 +403,19 @@ def approve(session: Session, ids: Sequence[str], by: str, day: str) -> list[str
     from tendergen.documents.output import atomic_write
     from tendergen.review.approve import approved_yaml
 
+    by, day = check_name(by, "--by"), check_day(day, "--date")
     missing = [i for i in ids if session.library.clause(i) is None]
     if missing:
         raise InvalidInput(f"no clause with id {', '.join(map(repr, missing))}", hint="see `tendergen clauses list`")
+    own = [folder.resolve() for folder in session.workspace.clause_folders]
+    for cid in ids:
+        clause = session.library.clause(cid)
+        assert clause is not None
+        if not any(Path(clause.file).resolve().is_relative_to(folder) for folder in own):
+            raise InvalidInput(f"{cid} is not in one of the workspace's clause folders: approve edits only those",
+                               location=clause.location,
+                               hint="copy the clause into a folder listed under clause_folders in tendergen.yaml "
+                                    "(it then overrides the bundled one) and approve it there")
     by_file: dict[str, list[str]] = {}
     for cid in ids:
         clause = session.library.clause(cid)

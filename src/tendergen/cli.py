@@ -35,20 +35,47 @@ class Cli(click.Group):
 @click.version_option(__version__, prog_name="tendergen")
 @click.option("--workspace", "workspace_file", type=EXISTING_FILE, default=None,
               help="The workspace file (tendergen.yaml). Default: the nearest one in this folder or above.")
+@click.option("--clause-folder", "clause_folders", multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="An extra clause folder layered over the library (repeatable); may lie outside the workspace.")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of house templates, instead of the workspace's; may lie outside the workspace.")
 @click.pass_context
-def cli(ctx: click.Context, workspace_file: Path | None) -> None:
+def cli(ctx: click.Context, workspace_file: Path | None, clause_folders: tuple[Path, ...],
+        templates: Path | None) -> None:
     """Swedish municipal IT tender documents from a reviewed clause library.
 
     Write a procurement profile (see examples/), check it with `validate`, see which clauses it gets
     with `explain`, and write the Word documents with `build`.
     """
-    ctx.obj = {"workspace_file": workspace_file}
+    ctx.obj = {"workspace_file": workspace_file, "clause_folders": clause_folders, "templates": templates}
 
 
 def _session(ctx: click.Context) -> Any:
     from tendergen import api
 
-    return api.open_session(ctx.obj["workspace_file"])
+    return api.open_session(ctx.obj["workspace_file"], clause_folders=ctx.obj["clause_folders"],
+                            templates=ctx.obj["templates"])
+
+
+def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A --date option: a real calendar date, else a usage error (exit 2)."""
+    from tendergen import api
+
+    try:
+        return None if value is None else api.check_day(value, param.opts[0])
+    except TendergenError as exc:
+        raise click.BadParameter(f"{exc.message}; {exc.hint}") from exc
+
+
+def _name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A person's name option (--by, --author): one non-empty line, else a usage error (exit 2)."""
+    from tendergen import api
+
+    try:
+        return None if value is None else api.check_name(value, param.opts[0])
+    except TendergenError as exc:
+        raise click.BadParameter(f"{exc.message}; {exc.hint}") from exc
 
 
 def _warn(warnings: Any) -> None:
@@ -382,8 +409,9 @@ def answers_import(matrix_file: Path, build_dir: Path) -> None:
               default="text", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (required for docx and xlsx).")
-@click.option("--author", default="tendergen", show_default=True, help="Author of the tracked changes (docx).")
-@click.option("--date", "change_date", help="Date of the tracked changes, YYYY-MM-DD (default: today).")
+@click.option("--author", default="tendergen", show_default=True, callback=_name,
+              help="Author of the tracked changes (docx).")
+@click.option("--date", "change_date", callback=_day, help="Date of the tracked changes, YYYY-MM-DD (default: today).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are changes, 0 when there are none.")
 @click.pass_context
@@ -435,8 +463,8 @@ def diff_command(ctx: click.Context, old: str | None, new: str | None, git_range
 
 @cli.command()
 @click.argument("clause_ids", nargs=-1, required=True, metavar="ID...")
-@click.option("--by", "approver", required=True, help="Name (and role) of the person approving.")
-@click.option("--date", "day", help="Approval date, YYYY-MM-DD (default: today).")
+@click.option("--by", "approver", required=True, callback=_name, help="Name (and role) of the person approving.")
+@click.option("--date", "day", callback=_day, help="Approval date, YYYY-MM-DD (default: today).")
 @click.pass_context
 def approve(ctx: click.Context, clause_ids: tuple[str, ...], approver: str, day: str | None) -> None:
     """Approve clauses: set status, approver, date and a fingerprint of the approved content in the YAML.

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -39,18 +41,35 @@ class Source:
     raw: bytes
 
 
+MAX_DEPTH = 40
+# Characters Word's XML cannot hold or that only hide text: C0 controls except tab and line breaks,
+# lone surrogates and the non-characters U+FFFE/U+FFFF. Checked in the raw text (a NUL byte gets its
+# line and column) and in every parsed string (escapes such as "\x00" make them too).
+FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def parse_yaml(text: str, label: str) -> Any:
     """Parse YAML 1.2 text into a tree that remembers each key's and item's line and column.
 
     Composes with ruamel's C parser (ruamel.yaml.clib) when available, which is ~15 times faster than
     the round-trip loader, and builds CommentedMap/CommentedSeq with the positions filled in, so callers
-    use the same `.lc` API as with round-trip trees. A syntax error becomes InvalidInput at its line.
+    use the same `.lc` API as with round-trip trees. Anchors and aliases, merge keys, complex keys,
+    nesting deeper than MAX_DEPTH, non-finite numbers, impossible dates and control characters are
+    refused: every YAML file the tool reads is plain data, and each of those either explodes in size,
+    crashes a parser or breaks a document later. Every problem becomes InvalidInput at its line.
     """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     yaml = YAML(typ="safe", pure=False)
+    bad = FORBIDDEN_CHARS.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise InvalidInput(f"control character U+{ord(bad.group()):04X} in the file",
+                           location=Location(label, line, bad.start() - text.rfind("\n", 0, bad.start())),
+                           hint="remove it; only tab and newline are allowed")
     try:
+        _check_events(yaml.parse(text), label)
         node = yaml.compose(text)
         return None if node is None else _located(node, yaml.constructor, label)
     except MarkedYAMLError as exc:
@@ -63,22 +82,69 @@ def parse_yaml(text: str, label: str) -> Any:
             hint="check indentation, and quote text that contains ': ' or starts with a special character",
         ) from exc
     except YAMLError as exc:
-        raise InvalidInput(f"YAML error: {exc}", location=Location(label)) from exc
+        raise InvalidInput(f"YAML error: {exc}", location=Location(label),
+                           hint="check the file's syntax; it must be plain YAML data") from exc
+
+
+def _at(label: str, mark: Any) -> Location:
+    return Location(label, mark.line + 1, mark.column + 1)
+
+
+def _check_events(events: Iterable[Any], label: str) -> None:
+    """Refuse anchors, aliases and deep nesting from the event stream, before anything is built.
+
+    Composing would share aliased nodes, but building the tree expands them: nine lines of aliases
+    ("billion laughs") become gigabytes. Deep nesting crashes the C composer, so it is caught here first.
+    """
+    from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+
+    depth = 0
+    for event in events:
+        if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
+            raise InvalidInput("YAML anchors and aliases (&name, *name) are not allowed",
+                               location=_at(label, event.start_mark),
+                               hint="write the value out in full wherever it is needed")
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InvalidInput(f"nested more than {MAX_DEPTH} levels deep", location=_at(label, event.start_mark),
+                                   hint="tendergen files are flat: check the indentation and brackets")
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+
+
+def _scalar(node: Any, constructor: Any, label: str) -> Any:
+    try:
+        value = constructor.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:  # e.g. 2026-02-30 read as a date
+        raise InvalidInput(f"{node.value!r} is not a valid value: {exc}", location=_at(label, node.start_mark),
+                           hint="check the date or number; quote it if it is meant as text") from exc
+    if isinstance(value, str) and FORBIDDEN_CHARS.search(value):
+        char = FORBIDDEN_CHARS.search(value).group()  # type: ignore[union-attr]
+        raise InvalidInput(f"control character U+{ord(char):04X} in the text", location=_at(label, node.start_mark),
+                           hint="remove it; only tab and newline are allowed")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidInput(f"{node.value!r} is not a number tendergen can use", location=_at(label, node.start_mark),
+                           hint="write a finite number (not .nan or .inf)")
+    return value
 
 
 def _located(node: Any, constructor: Any, label: str) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.nodes import MappingNode, SequenceNode
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     mark = node.start_mark
     if isinstance(node, MappingNode):
         mapping = CommentedMap()
         mapping._yaml_set_line_col(mark.line, mark.column)
         for key_node, value_node in node.value:
-            key = constructor.construct_object(key_node, deep=True)
+            if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                raise InvalidInput("only plain keys are allowed here (no '? [..]' keys or '<<' merge keys)",
+                                   location=_at(label, key_node.start_mark),
+                                   hint="write each key as text followed by ': '")
+            key = _scalar(key_node, constructor, label)
             if key in mapping:
-                at = key_node.start_mark
-                raise InvalidInput(f"duplicate key {key!r}", location=Location(label, at.line + 1, at.column + 1),
+                raise InvalidInput(f"duplicate key {key!r}", location=_at(label, key_node.start_mark),
                                    hint="a key may appear only once in the same mapping")
             mapping[key] = _located(value_node, constructor, label)
             mapping._yaml_set_kv_line_col(key, [key_node.start_mark.line, key_node.start_mark.column,
@@ -91,7 +157,7 @@ def _located(node: Any, constructor: Any, label: str) -> Any:
             sequence.append(_located(item, constructor, label))
             sequence._yaml_set_idx_line_col(i, [item.start_mark.line, item.start_mark.column])
         return sequence
-    return constructor.construct_object(node, deep=True)
+    return _scalar(node, constructor, label)
 
 
 def read_yaml(path: Path) -> Source:
@@ -102,13 +168,15 @@ def read_yaml(path: Path) -> Source:
     except FileNotFoundError as exc:
         raise InvalidInput("file not found", location=Location(label), hint="check the path") from exc
     except OSError as exc:
-        raise InvalidInput(f"cannot read file: {exc.strerror}", location=Location(label)) from exc
+        raise InvalidInput(f"cannot read file: {exc.strerror}", location=Location(label),
+                           hint="check that the path is a readable file") from exc
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            "file is not UTF-8 text", location=Location(label), hint="save the file as UTF-8"
-        ) from exc
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise InvalidInput(f"file is not UTF-8 text (byte 0x{raw[exc.start]:02X})", location=Location(label, line, col),
+                           hint="save the file as UTF-8") from exc
     return Source(parse_yaml(text, label), label, path, raw)
 
 

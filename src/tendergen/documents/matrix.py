@@ -131,7 +131,7 @@ def write_xlsx(profile: Profile, matrix_rows: Sequence[Row]) -> bytes:
     wb.properties.modified = day
     buffer = io.BytesIO()
     wb.save(buffer)
-    return reproducible_zip(_normalised(buffer.getvalue(), day), (day.year, day.month, day.day, 0, 0, 0))
+    return reproducible_zip(_normalised(buffer.getvalue(), day), (day.year, day.month, day.day, 0, 0, 0), FILE)
 
 
 FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color",
@@ -201,6 +201,10 @@ def read_answers(path: Path, manifest: Mapping[str, Any]) -> AnswerReport:
     from openpyxl.utils.exceptions import InvalidFileException
 
     label = where(path)
+    if "matrix" not in manifest:
+        raise InvalidInput("the build has no requirement matrix to compare answers with", location=Location(label),
+                           hint="give the build folder of the tender whose kravmatris.xlsx the supplier answered")
+    expected = manifest["matrix"]
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
@@ -210,7 +214,6 @@ def read_answers(path: Path, manifest: Mapping[str, Any]) -> AnswerReport:
         raise InvalidInput(f"not a tendergen requirement matrix (sheets {SHEET!r} and {INFO_SHEET!r} missing)",
                            location=Location(label))
     info = {str(r[0]): r[1] for r in wb[INFO_SHEET].iter_rows(values_only=True) if r and r[0]}
-    expected = manifest.get("matrix", {})
     if info.get("Diarienummer") != manifest["profile"]["reference"] or info.get(CHECKSUM_LABEL) != expected.get(
             "checksum"):
         raise InvalidInput(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from tendergen.core.load import where
-from tendergen.errors import Location, OutputError
+from tendergen.errors import InvalidInput, Location, OutputError
 
 MANIFEST = "manifest.json"
 
@@ -20,17 +21,68 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# A file a build may read, write or remove: a plain name in the build folder, never a path, never
+# hidden (temporary files and the lock start with a dot).
+PLAIN_NAME = re.compile(r"[^./\\:\x00-\x1f][^/\\:\x00-\x1f]{0,254}")
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest.json of a build folder, checked strictly before any of it is used.
+
+    A manifest is input: a crafted one must not make a build read, overwrite or delete anything outside
+    its folder. Its shape and types are checked against schemas/manifest.schema.json and every file it
+    names must be a plain file name (PLAIN_NAME).
+    """
+    from tendergen.core.load import read_schema
+
+    path = folder / MANIFEST
+    label = where(path)
+    hint = "manifest.json is written by `tendergen build`; rebuild into a fresh folder if it was changed"
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError as exc:
+        raise InvalidInput("no manifest.json here: not a tendergen build folder", location=Location(where(folder)),
+                           hint="give the folder that `tendergen build -o` wrote") from exc
+    except OSError as exc:
+        raise InvalidInput(f"cannot read manifest.json: {exc.strerror}", location=Location(label), hint=hint) from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("manifest.json is not UTF-8 text", location=Location(label), hint=hint) from exc
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"manifest.json is not valid JSON: {exc.msg}",
+                           location=Location(label, exc.lineno, exc.colno), hint=hint) from exc
+    except RecursionError as exc:
+        raise InvalidInput("manifest.json is nested too deeply", location=Location(label), hint=hint) from exc
+    from jsonschema import Draft202012Validator
+
+    errors = sorted(Draft202012Validator(read_schema("manifest.schema.json")).iter_errors(data),
+                    key=lambda e: [str(p) for p in e.absolute_path])
+    wrong = [(_json_path(e.absolute_path), e.message[:200]) for e in errors]
+    if not wrong:
+        files = [(f"outputs[{i}].file", o["file"]) for i, o in enumerate(data["outputs"])]
+        files += [("matrix.file", data["matrix"]["file"])] if "matrix" in data else []
+        wrong = [(at, f"{name[:100]!r} is not a plain file name in the build folder")
+                 for at, name in files if not PLAIN_NAME.fullmatch(name)]
+    if wrong:
+        more = f" (and {len(wrong) - 1} more)" if len(wrong) > 1 else ""
+        raise InvalidInput(f"{wrong[0][0]}: {wrong[0][1]}{more}", location=Location(label), hint=hint)
+    result: dict[str, Any] = data
+    return result
+
+
+def _json_path(path: Iterable[Any]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "manifest"
+
+
 def recorded_outputs(out_dir: Path) -> dict[str, str]:
     """The output hashes the previous build recorded in out_dir, or {} when there was none."""
-    path = out_dir / MANIFEST
-    if not path.is_file():
+    if not (out_dir / MANIFEST).exists():
         return {}
     try:
-        data = json.loads(path.read_text("utf-8"))
-        return {o["file"]: o["sha256"] for o in data["outputs"]}
-    except (ValueError, KeyError, TypeError) as exc:
-        raise OutputError("the existing manifest.json cannot be read", location=Location(where(path)),
-                          hint="move the folder aside or build with --force") from exc
+        data = read_manifest(out_dir)
+    except InvalidInput as exc:
+        raise OutputError(f"the existing manifest.json cannot be used: {exc.message}", location=exc.location,
+                          hint="move the folder aside (or delete manifest.json) and build again") from exc
+    return {o["file"]: o["sha256"] for o in data["outputs"]}
 
 
 def edited_files(out_dir: Path, names: list[str], recorded: Mapping[str, str]) -> list[str]:
@@ -69,7 +121,7 @@ def write_build(out_dir: Path, files: Mapping[str, bytes], manifest: Mapping[str
     removed = []
     for name, digest in sorted(recorded.items()):
         path = out_dir / name
-        if name not in files and path.is_file() and sha256(path.read_bytes()) == digest:
+        if name not in files and path.is_file() and not path.is_symlink() and sha256(path.read_bytes()) == digest:
             path.unlink()
             removed.append(name)
     return removed

@@ -317,18 +317,37 @@ def render_docx(template: Path, ctx: Mapping[str, Any], label: str) -> bytes:
     props.revision = 1
     buffer = io.BytesIO()
     tpl.save(buffer)
-    return reproducible_zip(buffer.getvalue(), (day.year, day.month, day.day, 0, 0, 0))
+    return reproducible_zip(buffer.getvalue(), (day.year, day.month, day.day, 0, 0, 0), label)
 
 
-def reproducible_zip(data: bytes, stamp: tuple[int, int, int, int, int, int]) -> bytes:
-    """Rewrite a zip with fixed timestamps and entry order so equal content gives equal bytes."""
+def reproducible_zip(data: bytes, stamp: tuple[int, int, int, int, int, int], label: str) -> bytes:
+    """Rewrite a zip with fixed timestamps and entry order so equal content gives equal bytes.
+
+    Every XML part is parsed again on the way: a document that is not well-formed XML never reaches disk.
+    """
     source = zipfile.ZipFile(io.BytesIO(data))
     names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in names:
-            info = zipfile.ZipInfo(name, date_time=(max(stamp[0], 1980), *stamp[1:]))
+            part = source.read(name)
+            if name.endswith((".xml", ".rels")):
+                check_xml(part, f"{label} [{name}]")
+            info = zipfile.ZipInfo(name, date_time=(min(max(stamp[0], 1980), 2107), *stamp[1:]))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
+            target.writestr(info, part)
     return out.getvalue()
+
+
+def check_xml(data: bytes, label: str) -> None:
+    """Raise OutputError unless `data` is well-formed XML (entities never expanded, nothing fetched)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise OutputError(f"the generated document is not well-formed XML: {exc}", location=Location(label),
+                          hint="nothing was written; this is a bug in tendergen or in the house template: "
+                               "please report it with the input that caused it") from exc

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from tendergen.core.words import SEVERITY, impact_text
 from tendergen.review.diff import Change, Kind
@@ -43,7 +43,7 @@ class _Writer:
 
     def _rev(self, tag: str) -> str:
         self.next_id += 1
-        return f'<w:{tag} w:id="{self.next_id}" w:author="{escape(self.author)}" w:date="{self.date}"'
+        return f'<w:{tag} w:id="{self.next_id}" w:author={quoteattr(self.author)} w:date={quoteattr(self.date)}'
 
     def run(self, op: str, text: str) -> str:
         if op == "equal":
