@@ -82,11 +82,12 @@ def today() -> str:
 
 
 def open_session(workspace_file: Path | None = None, start: Path | None = None, *,
-                 clause_folders: Sequence[Path] = (), templates: Path | None = None) -> Session:
+                 clause_folders: Sequence[Path] = (), templates: Path | None = None, cache: bool = True) -> Session:
     """Find and read tendergen.yaml (if any), then load the bundled library with the workspace layers.
 
     `clause_folders` (layered after the workspace's) and `templates` (instead of the workspace's) come
     from the command line: unlike the folders in tendergen.yaml they may lie outside the workspace.
+    With `cache`, a library validated before from the very same files comes from the user's cache folder.
     """
     from dataclasses import replace
 
@@ -98,16 +99,32 @@ def open_session(workspace_file: Path | None = None, start: Path | None = None, 
                                hint="check the path given on the command line")
     ws = replace(ws, clause_folders=(*ws.clause_folders, *(f.resolve() for f in clause_folders)),
                  templates=templates.resolve() if templates else ws.templates)
-    library, layers = open_library(load.data_root() / "clauses", ws.clause_folders)
+    library, layers = open_library(load.data_root() / "clauses", ws.clause_folders, cache=cache)
     return Session(ws, path, library, layers)
 
 
-def open_library(base: Path, extra: Sequence[Path] = ()) -> tuple[Library, tuple[load.LibrarySources, ...]]:
-    """A library from a base folder (with library.yaml and the other metadata files) and layers over it."""
-    layers = [load.read_library_folder(base, "bundled")]
-    layers += [load.read_library_folder(folder, f"workspace: {folder.name}") for folder in extra]
+def open_library(base: Path, extra: Sequence[Path] = (), *, cache: bool = False
+                 ) -> tuple[Library, tuple[load.LibrarySources, ...]]:
+    """A library from a base folder (with library.yaml and the other metadata files) and layers over it.
+
+    With `cache`, the files are hashed first and a library validated before from the same files (and the
+    same tool) is loaded from the cache; its layers then hold the files' bytes but no parsed trees.
+    """
+    from tendergen.core import cache as library_cache
+
+    folders = [(base, "bundled"), *((folder, f"workspace: {folder.name}") for folder in extra)]
+    if cache:
+        scanned = [layer for folder, origin in folders if (layer := library_cache.scan(folder, origin))]
+        if len(scanned) == len(folders):
+            found = library_cache.load(library_cache.key(scanned))
+            if found is not None:
+                return found, tuple(scanned)
+    layers = [load.read_library_folder(folder, origin) for folder, origin in folders]
     known = validate.facts(load.read_schema("profile.schema.json"))
-    return validate.library(layers, known), tuple(layers)
+    library = validate.library(layers, known)  # raises with every located problem: never cached
+    if cache:
+        library_cache.store(library_cache.key(layers), library)
+    return library, tuple(layers)
 
 
 def library_at(session: Session, spec: str, scratch: Path) -> Library:
@@ -120,8 +137,8 @@ def library_at(session: Session, spec: str, scratch: Path) -> Library:
     folder = Path(spec)
     if folder.is_dir():
         if (folder / "library.yaml").is_file():
-            return open_library(folder)[0]
-        return open_library(load.data_root() / "clauses", [folder])[0]
+            return open_library(folder, cache=True)[0]
+        return open_library(load.data_root() / "clauses", [folder], cache=True)[0]
     top = load.git_top(session.workspace_path.parent if session.workspace_path else Path.cwd())
     if top is None:
         raise InvalidInput(f"{spec!r} is not a folder, and the workspace is not in a git repository",

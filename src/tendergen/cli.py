@@ -40,22 +40,25 @@ class Cli(click.Group):
               help="An extra clause folder layered over the library (repeatable); may lie outside the workspace.")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of house templates, instead of the workspace's; may lie outside the workspace.")
+@click.option("--no-cache", is_flag=True,
+              help="Validate the clause library afresh instead of using the copy cached from an earlier run with "
+                   "the very same files (kept in the user's cache folder).")
 @click.pass_context
 def cli(ctx: click.Context, workspace_file: Path | None, clause_folders: tuple[Path, ...],
-        templates: Path | None) -> None:
+        templates: Path | None, no_cache: bool) -> None:
     """Swedish municipal IT tender documents from a reviewed clause library.
 
     Write a procurement profile (see examples/), check it with `validate`, see which clauses it gets
     with `explain`, and write the Word documents with `build`.
     """
-    ctx.obj = {"workspace_file": workspace_file, "clause_folders": clause_folders, "templates": templates}
+    ctx.obj = {"workspace_file": workspace_file, "clause_folders": clause_folders, "templates": templates,
+               "session_options": {"clause_folders": clause_folders, "templates": templates, "cache": not no_cache}}
 
 
 def _session(ctx: click.Context) -> Any:
     from tendergen import api
 
-    return api.open_session(ctx.obj["workspace_file"], clause_folders=ctx.obj["clause_folders"],
-                            templates=ctx.obj["templates"])
+    return api.open_session(ctx.obj["workspace_file"], **ctx.obj["session_options"])
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,28 @@ def data_root() -> Path:
 
 
 def where(path: Path) -> str:
-    """The path as shown to the user in messages."""
-    return display_path(path, data_root())
+    """The path as shown to the user in messages (as errors.display_path shows it).
+
+    Resolving a path costs a system call per folder in it; a library has many files in few folders, so
+    each folder is resolved once and each file only checked for being a link itself.
+    """
+    text = os.fspath(path)
+    absolute = os.path.abspath(text)  # noqa: PTH100 - strings: this runs once per library file
+    if ".." in text.replace(os.sep, "/").split("/") or os.path.islink(absolute):  # noqa: PTH114
+        return display_path(path, data_root())
+    folder, name = os.path.split(absolute)
+    real = os.path.join(_real_folder(folder), name)  # noqa: PTH118
+    cwd = _real_folder(os.getcwd())  # noqa: PTH109
+    if real == cwd:
+        return "."
+    if real.startswith(cwd.rstrip(os.sep) + os.sep):
+        return real[len(cwd.rstrip(os.sep)) + 1:]
+    return display_path(Path(real), data_root())
+
+
+@lru_cache(maxsize=256)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,255 @@
+"""A cache of validated libraries in the user's cache folder, as JSON (loading it cannot run code).
+
+The key is a hash of everything the Library is made from: every clause and metadata file of every layer
+(its bytes, its path and the label messages show for it), the bundled schemas, the tool's version and
+the source of the core package (so a changed validator never meets a stale entry). Only libraries that
+validated are stored, so every problem is always found, with its file:line, by a fresh validation. An
+entry that cannot be read or decoded is ignored (and replaced by the next successful validation).
+
+Entries are tagged JSON: lists and scalars as themselves, everything else as {"t": tag, "v": value},
+where a tag is "tuple", "dict", "map" (a read-only mapping), "plain" (a read-only mapping of plain JSON
+data, stored verbatim) or the name of one of the model's dataclasses. Only those classes are ever built.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from tendergen import __version__
+from tendergen.core import model
+from tendergen.core.load import LIBRARY_META_FILES, LibrarySources, Source, data_root, where
+from tendergen.errors import Location
+
+FORMAT = 1
+KEEP = 16  # entries kept; older ones are removed when a new one is stored
+CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
+    model.Library, model.Clause, model.Parameter, model.LegalRef, model.Rule, model.Reference, model.Threshold,
+    model.Document, model.Fact, Location)}
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def folder() -> Path:
+    """The user's cache folder for tendergen: XDG_CACHE_HOME (or the platform's usual place)/tendergen."""
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and Path(xdg).is_absolute():
+        base = Path(xdg)
+    elif sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path.home() / ".cache"
+    return base / "tendergen"
+
+
+def scan(folder_path: Path, origin: str) -> LibrarySources | None:
+    """A clause folder's files as read_library_folder would list them, raw bytes only (not parsed).
+
+    None when the folder is missing or a file cannot be read: the normal load then reports it.
+    """
+    if not folder_path.is_dir():
+        return None
+    try:
+        meta = {name: _raw(folder_path / name) for name in LIBRARY_META_FILES if (folder_path / name).is_file()}
+        files = sorted((p for p in folder_path.rglob("*.yaml") if p.parent != folder_path), key=str)
+        return LibrarySources(folder_path, origin, meta, tuple(_raw(p) for p in files))
+    except OSError:
+        return None
+
+
+def _raw(path: Path) -> Source:
+    return Source(None, where(path), path, path.read_bytes())
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The version, the schemas and the core package's source: what turns files into a Library."""
+    digest = hashlib.sha256(f"tendergen {__version__} cache format {FORMAT}".encode())
+    core = Path(__file__).resolve().parent
+    for path in [*sorted((data_root() / "schemas").glob("*.json")), *sorted(core.rglob("*.py"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def key(layers: Iterable[LibrarySources]) -> str:
+    """The hash of every input the library is made from (see the module docstring)."""
+    digest = hashlib.sha256(_code_digest().encode())
+    for layer in layers:
+        digest.update(f"\0layer\0{layer.origin}\0{layer.folder}\0".encode())
+        for source in (*layer.meta.values(), *sorted(layer.clauses, key=lambda s: str(s.path))):
+            digest.update(f"{source.label}\0{source.path}\0".encode())
+            digest.update(hashlib.sha256(source.raw).digest())
+    return digest.hexdigest()
+
+
+def _entry(cache_key: str) -> Path:
+    return folder() / f"library-{cache_key[:32]}.json"
+
+
+def load(cache_key: str) -> model.Library | None:
+    """The cached library for this key, or None (missing, unreadable, corrupt or for another key)."""
+    try:
+        stored = json.loads(_entry(cache_key).read_bytes())
+        if stored.get("format") != FORMAT or stored.get("key") != cache_key:
+            return None
+        library = decode(stored["library"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None
+    return library if isinstance(library, model.Library) else None
+
+
+def store(cache_key: str, library: model.Library) -> None:
+    """Save a validated library (atomically); a cache that cannot be written is silently skipped."""
+    try:
+        data = json.dumps({"format": FORMAT, "key": cache_key, "library": encode(library)},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        target = _entry(cache_key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".library-", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            Path(tmp).replace(target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        _prune(target.parent)
+    except (OSError, TypeError, ValueError):
+        return
+
+
+def _prune(path: Path) -> None:
+    entries = sorted(path.glob("library-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP:]:
+        old.unlink(missing_ok=True)
+
+
+def clear() -> int:
+    """Remove every cached library; the number removed."""
+    entries = list(folder().glob("library-*.json")) if folder().is_dir() else []
+    for entry in entries:
+        entry.unlink(missing_ok=True)
+    return len(entries)
+
+
+# --- tagged JSON ----------------------------------------------------------------------------------
+
+def _is_plain(value: Any) -> bool:
+    if isinstance(value, _PLAIN):
+        return True
+    if type(value) is list:
+        return all(_is_plain(v) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and _is_plain(v) for k, v in value.items())
+    return False
+
+
+def encode(value: Any) -> Any:
+    """A model object as tagged JSON data; TypeError for anything the cache does not know."""
+    if isinstance(value, _PLAIN):
+        return value
+    if type(value) is list:
+        return [encode(v) for v in value]
+    if type(value) is tuple:
+        return {"t": "tuple", "v": [encode(v) for v in value]}
+    if isinstance(value, dict | MappingProxyType):
+        if any(type(k) is not str for k in value):
+            raise TypeError("mapping keys must be text")
+        if isinstance(value, MappingProxyType) and _is_plain(dict(value)):
+            return {"t": "plain", "v": dict(value)}
+        tag = "dict" if isinstance(value, dict) else "map"
+        return {"t": tag, "v": {k: encode(v) for k, v in value.items()}}
+    if type(value) is Location:
+        return {"t": "L", "v": [value.path, value.line, value.col]}
+    name = type(value).__name__
+    if dataclasses.is_dataclass(value) and CLASSES.get(name) is type(value):
+        derived = _clause_fields(value.data) if isinstance(value, model.Clause) else {}
+        fields = {}
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            if _same(item, derived[f.name] if f.name in derived else _default(f)):
+                continue  # rebuilt from the clause's data, or the field's default, when loaded
+            fields[f.name] = encode(item)
+        return {"t": name, "v": fields}
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+_NONE = object()
+
+
+def _default(f: dataclasses.Field[Any]) -> Any:
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return _NONE
+
+
+def _same(a: Any, b: Any) -> bool:
+    return b is not _NONE and type(a) is type(b) and bool(a == b)
+
+
+def _clause_fields(data: Any) -> dict[str, Any]:
+    """The Clause fields that are copies of its data, as validation builds them ({} if data is odd).
+
+    Only fields equal to these are left out of an entry, so an entry is never wrong, only larger, if
+    validation ever builds a field differently.
+    """
+    from tendergen.core.validate.clauses import default_response
+
+    try:
+        text = data["text"]
+        evaluation = data.get("evaluation", {})
+        result = {name: data[name] for name in ("id", "version", "status", "title", "area", "document", "section",
+                                                "kind", "motiv")}
+        result.update({name: data.get(name, "") for name in ("approved_by", "approved_on", "verifikat",
+                                                             "acceptance", "legal_review_note")})
+        result.update({name: tuple(data.get(name, ())) for name in ("requires", "excludes", "replaces")})
+        result.update(
+            text=text["sv"], text_en=text.get("en", ""), response=data.get("response", default_response(data["kind"])),
+            needs_legal_review=data.get("needs_legal_review", False), evaluation_weight=evaluation.get("weight"),
+            evaluation_note=evaluation.get("note", ""),
+            legal_basis=tuple(model.LegalRef(b["ref"], b.get("provision")) for b in data.get("legal_basis", ())),
+            parameters=tuple(model.Parameter(
+                name=name, type=spec["type"], default=spec["default"], description=spec["description"],
+                unit=spec.get("unit", ""), choices=tuple(spec.get("choices", ())), minimum=spec.get("minimum"),
+                maximum=spec.get("maximum"), stricter=spec.get("stricter"))
+                for name, spec in data.get("parameters", {}).items()),
+        )
+    except (KeyError, TypeError, AttributeError):
+        return {}
+    return result
+
+
+def decode(value: Any) -> Any:
+    """Tagged JSON data back into model objects; only the known dataclasses are ever constructed."""
+    if type(value) is list:
+        return [decode(v) for v in value]
+    if type(value) is not dict:
+        return value
+    tag, inner = value["t"], value["v"]
+    if tag == "tuple":
+        return tuple(decode(v) for v in inner)
+    if tag == "plain":
+        return MappingProxyType(dict(inner))
+    if tag == "dict":
+        return {k: decode(v) for k, v in inner.items()}
+    if tag == "map":
+        return MappingProxyType({k: decode(v) for k, v in inner.items()})
+    if tag == "L":
+        return Location(*inner)
+    cls = CLASSES[tag]
+    fields = {k: decode(v) for k, v in inner.items()}
+    if cls is model.Clause:
+        fields = {**_clause_fields(fields.get("data", {})), **fields}
+    return cls(**fields)
+
