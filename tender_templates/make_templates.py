@@ -11,12 +11,12 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from tendergen.documents.theme import ACCENT, FONT
+
 HERE = Path(__file__).resolve().parent
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 TEXT_WIDTH = 9638  # A4 (11906 twips) minus 2 cm margins on each side
-FONT = "Calibri"
-ACCENT = "1F3864"
 
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
@@ -87,10 +87,10 @@ def _solid(color: str) -> str:
 
 
 def _line(width: int) -> str:
-    return f'<a:ln w="{width}">{_solid("1F3864")}</a:ln>'
+    return f'<a:ln w="{width}">{_solid(ACCENT)}</a:ln>'
 
 
-_COLORS = [("dk1", "000000"), ("lt1", "FFFFFF"), ("dk2", "1F3864"), ("lt2", "E7E6E6"), ("accent1", "1F3864"),
+_COLORS = [("dk1", "000000"), ("lt1", "FFFFFF"), ("dk2", ACCENT), ("lt2", "E7E6E6"), ("accent1", ACCENT),
            ("accent2", "C55A11"), ("accent3", "548235"), ("accent4", "7F6000"), ("accent5", "2E75B6"),
            ("accent6", "70AD47"), ("hlink", "0563C1"), ("folHlink", "954F72")]
 THEME = (
@@ -101,7 +101,7 @@ THEME = (
     f'<a:majorFont><a:latin typeface="{FONT}"/><a:ea typeface=""/><a:cs typeface=""/></a:majorFont>'
     f'<a:minorFont><a:latin typeface="{FONT}"/><a:ea typeface=""/><a:cs typeface=""/></a:minorFont>'
     '</a:fontScheme><a:fmtScheme name="tendergen"><a:fillStyleLst>'
-    + _solid("1F3864") * 3
+    + _solid(ACCENT) * 3
     + "</a:fillStyleLst><a:lnStyleLst>" + _line(6350) + _line(12700) + _line(19050)
     + "</a:lnStyleLst><a:effectStyleLst>" + "<a:effectStyle><a:effectLst/></a:effectStyle>" * 3
     + "</a:effectStyleLst><a:bgFillStyleLst>" + _solid("FFFFFF") * 3

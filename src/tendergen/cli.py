@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from tendergen import __version__
-from tendergen.core.model import Rule
 from tendergen.errors import TendergenError
 
 if TYPE_CHECKING:
@@ -187,25 +186,12 @@ def clauses_list(ctx: click.Context, area: str | None, document: str | None, as_
     click.echo(f"{len(chosen)} clauses")
 
 
-def rule_text(rule: Rule | None) -> str:
-    """A rule as one readable line."""
-    from tendergen.core.words import SYMBOLS, rule_value
-
-    if rule is None:
-        return "always"
-    if rule.op == "test":
-        return f"{rule.fact} {SYMBOLS[rule.test]} {rule_value(rule.value)}"
-    if rule.op == "not":
-        return f"not ({rule_text(rule.children[0])})"
-    joiner = " and " if rule.op == "all" else " or "
-    return "(" + joiner.join(rule_text(c) for c in rule.children) + ")"
-
-
 @clauses.command("show")
 @click.argument("clause_id")
 @click.pass_context
 def clauses_show(ctx: click.Context, clause_id: str) -> None:
     """Show one clause: metadata, rule, parameters, legal basis and text."""
+    from tendergen.core.words import rule_text
     from tendergen.errors import InvalidInput
 
     library = _session(ctx).library
@@ -218,7 +204,7 @@ def clauses_show(ctx: click.Context, clause_id: str) -> None:
     click.echo(f"  kind: {c.kind}   area: {c.area}   document: {c.document} / {c.section}")
     if c.approved_by:
         click.echo(f"  approved by {c.approved_by} on {c.approved_on}")
-    click.echo(f"  rule: {rule_text(c.when)}")
+    click.echo(f"  rule: {rule_text(c.when, 'en')}")
     for rel in ("requires", "excludes", "replaces"):
         if getattr(c, rel):
             click.echo(f"  {rel}: {', '.join(getattr(c, rel))}")
@@ -226,9 +212,8 @@ def clauses_show(ctx: click.Context, clause_id: str) -> None:
         click.echo(f"  parameter {p.name} = {p.default} {p.unit}".rstrip() + f"  ({p.description})")
     for basis in c.legal_basis:
         ref = library.references[basis.ref]
-        verified = ref.provisions.get(basis.provision, ref.verified) if basis.provision else ref.verified
         click.echo(f"  legal basis: {basis.provision or ''} {ref.name}".replace("  ", " ")
-                   + ("" if verified else "  [NOT VERIFIED]"))
+                   + ("" if ref.verifies(basis.provision) else "  [NOT VERIFIED]"))
     if c.needs_legal_review:
         click.echo(f"  NEEDS LEGAL REVIEW: {c.legal_review_note}")
     if c.evaluation_weight is not None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from tendergen.core.model import Clause, Library
+from tendergen.core.text import placeholders
 from tendergen.errors import InvalidInput, TendergenError
 
 NEAR_DUPLICATE = 0.8
@@ -33,10 +34,6 @@ def _similarity(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) ->
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _placeholders(text: str) -> set[str]:
-    return set(re.findall(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}", text))
-
-
 def lint(library: Library) -> LintReport:
     """Check the library's clauses and collect every finding, sorted by location."""
     problems: list[TendergenError] = []
@@ -56,7 +53,7 @@ def _clause_findings(c: Clause, library: Library) -> list[TendergenError]:
 
     if c.is_requirement and (not c.verifikat.strip() or not c.acceptance.strip()):
         add("a requirement needs both verifikat and acceptance")
-    used = _placeholders(c.text)
+    used = placeholders(c.text)
     for p in c.parameters:
         if p.name not in used:
             add(f"parameter {p.name!r} is not used in the text", "use it as {{ " + p.name + " }} or remove it")
@@ -65,8 +62,7 @@ def _clause_findings(c: Clause, library: Library) -> list[TendergenError]:
                 "add stricter: lower or stricter: higher")
     for basis in c.legal_basis:
         ref = library.references[basis.ref]
-        verified = ref.provisions.get(basis.provision, False) if basis.provision else ref.verified
-        if not verified and not c.needs_legal_review:
+        if not ref.verifies(basis.provision) and not c.needs_legal_review:
             add(f"cites unverified {basis.provision or ''} {ref.short or ref.name}".replace("  ", " "),
                 "verify it against the primary source, or set needs_legal_review with a note")
     for other in c.requires:

@@ -15,13 +15,6 @@ if TYPE_CHECKING:
 
 Scalar = bool | int | float | str
 
-KIND_LABELS = {
-    "ska-krav": "Ska",
-    "bör-krav": "Bör",
-    "avtalsvillkor": "Avtalsvillkor",
-    "information": "Information",
-    "rfi-fråga": "Fråga",
-}
 REQUIREMENT_KINDS = frozenset({"ska-krav", "bör-krav"})
 
 
@@ -115,6 +108,13 @@ class Reference:
     source: str = ""
     short: str = ""
     provisions: Mapping[str, bool] = field(default_factory=frozen)
+
+    def verifies(self, provision: str | None) -> bool:
+        """Whether citing this reference (at `provision`) is verified.
+
+        A provision counts by its own flag (an undeclared one is not verified), the whole reference by its flag.
+        """
+        return self.provisions.get(provision, False) if provision else self.verified
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from tendergen.core.model import Cause, Check, Effect, Impact, Reason, Severity
+from tendergen.core.model import Cause, Check, Effect, Impact, Reason, Rule, Severity
 
+KIND_LABELS = {  # clause kinds
+    "ska-krav": "Ska",
+    "bör-krav": "Bör",
+    "avtalsvillkor": "Avtalsvillkor",
+    "information": "Information",
+    "rfi-fråga": "Fråga",
+}
+CHANGE_LABELS = {"added": "ny", "removed": "borttagen", "retired": "utgången", "modified": "ändrad"}  # diff.Kind values
+RULE_WORDS = {"sv": (" och ", " eller ", "inte", "gäller alltid"), "en": (" and ", " or ", "not", "always")}
 SYMBOLS = {"eq": "=", "ne": "≠", "in": "∈", "not_in": "∉", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
 CAUSES = {
     Cause.RETIRED: "klausulen är utgången (retired)",
@@ -41,6 +50,18 @@ def rule_value(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def rule_text(rule: Rule | None, language: str = "sv") -> str:
+    """A rule as one readable line, e.g. `(personal_data = true och delivery_model ∈ {saas, hybrid})`."""
+    both, either, negation, always = RULE_WORDS[language]
+    if rule is None:
+        return always
+    if rule.op == "test":
+        return f"{rule.fact} {SYMBOLS.get(rule.test, rule.test)} {rule_value(rule.value)}"
+    if rule.op == "not":
+        return f"{negation} ({rule_text(rule.children[0], language)})"
+    return "(" + (both if rule.op == "all" else either).join(rule_text(c, language) for c in rule.children) + ")"
 
 
 def check_text(check: Check) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from tendergen.core.load import where
 from tendergen.core.model import Decision, Library, Profile
+from tendergen.documents import theme
 from tendergen.errors import InvalidInput, Location
 
 FILE = "kravmatris.xlsx"
@@ -77,10 +78,10 @@ def write_xlsx(profile: Profile, matrix_rows: Sequence[Row]) -> bytes:
     widths = (22, 6, 24, 70, 40, 14, 45)
     for col, width in zip("ABCDEFG", widths, strict=True):
         ws.column_dimensions[col].width = width
-    header_fill = PatternFill("solid", fgColor="1F3864")
+    header_fill = PatternFill("solid", fgColor=theme.ACCENT)
     ws.row_dimensions[1].height = 30
     for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
+        cell.font = Font(bold=True, color=theme.ON_ACCENT)
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     answer_fill = PatternFill("solid", fgColor="FFF2CC")

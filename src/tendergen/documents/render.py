@@ -9,11 +9,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from tendergen.core.model import KIND_LABELS, Clause, Decision, Document, Library, Profile, Scalar
-from tendergen.core.words import reason_text
+from tendergen.core.model import Clause, Decision, Document, Library, Profile, Scalar
+from tendergen.core.text import BULLETS, list_marker
+from tendergen.core.words import KIND_LABELS, reason_text
 from tendergen.errors import Location, OutputError
 
-LIST_MARKER = re.compile(r"^([-•]|\d{1,2}[.)]|[a-zåäö]\))\s+")
 TEXT_DOCUMENT_ORDER = (
     "upphandlingsdokument", "kravspecifikation", "avtalsvillkor", "pub-instruktion", "sekretessforbindelse",
     "sanktionsforsakran", "ilo-sjalvvardering", "exitplan", "rfi", "lathund",
@@ -101,13 +101,13 @@ def paragraphs(text: str) -> list[dict[str, Any]]:
         items: list[tuple[str, str]] = []
         for line in block.splitlines():
             stripped = line.strip()
-            marker = LIST_MARKER.match(stripped)
+            marker = list_marker(stripped)
             if marker or not items:
                 items.append((marker.group(1) if marker else "", stripped[marker.end():] if marker else stripped))
             elif stripped:
                 items[-1] = (items[-1][0], f"{items[-1][1]} {stripped}")
         for mark, body in items:
-            if mark in ("-", "•"):
+            if mark in BULLETS:
                 result.append({"bullet": True, "numbered": False, "text": body})
             elif mark:
                 result.append({"bullet": False, "numbered": True, "text": f"{mark}\t{body}"})
@@ -260,9 +260,8 @@ def legal_basis_text(clause: Clause, library: Library) -> list[str]:
     result = []
     for basis in clause.legal_basis:
         ref = library.references[basis.ref]
-        verified = ref.provisions.get(basis.provision, False) if basis.provision else ref.verified
         name = " ".join(filter(None, [basis.provision, ref.short or ref.name]))
-        result.append(name + ("" if verified else " (ej verifierad)"))
+        result.append(name + ("" if ref.verifies(basis.provision) else " (ej verifierad)"))
     return result
 
 

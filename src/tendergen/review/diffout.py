@@ -11,10 +11,11 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from tendergen.core.model import Severity
-from tendergen.core.words import SEVERITY, SYMBOLS, impact_text
+from tendergen.core.validate.rules import rule_from_data
+from tendergen.core.words import CHANGE_LABELS, SEVERITY, impact_text, rule_text
+from tendergen.documents import theme
 from tendergen.review.diff import Change, Kind
 
-KIND_LABELS = {Kind.ADDED: "ny", Kind.REMOVED: "borttagen", Kind.RETIRED: "utgången", Kind.MODIFIED: "ändrad"}
 TOKEN = re.compile(r"\S+\s*|\s+")
 
 
@@ -42,27 +43,14 @@ def _short(value: Any, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def rule_words(rule: Any) -> str:
-    """A rule in its YAML form as one readable line."""
-    if not isinstance(rule, dict) or len(rule) != 1:
-        return _short(rule)
-    (key, value), = rule.items()
-    if key in ("all", "any"):
-        return "(" + (" och " if key == "all" else " eller ").join(rule_words(r) for r in value) + ")"
-    if key == "not":
-        return f"inte {rule_words(value)}"
-    test, expected = next(iter(value.items())) if isinstance(value, dict) else ("eq", value)
-    shown = "{" + ", ".join(map(str, expected)) + "}" if isinstance(expected, list) else json.dumps(expected,
-                                                                                                 ensure_ascii=False)
-    return f"{key} {SYMBOLS.get(test, test)} {shown}"
-
 
 def show(field_name: str, value: Any, limit: int = 600) -> str:
     """A field's value as a reviewer reads it."""
     if value is None:
         return "—"
     if field_name == "when":
-        return rule_words(value)
+        rule = rule_from_data(value)
+        return rule_text(rule) if rule is not None else _short(value, limit)
     if field_name == "parameters" and isinstance(value, dict):
         return "; ".join(f"{name} = {spec.get('default')} {spec.get('unit', '')}".rstrip()
                          for name, spec in value.items())
@@ -105,7 +93,7 @@ def to_text(changes: Sequence[Change], style: Any = None) -> str:
     colours = {Kind.ADDED: "green", Kind.REMOVED: "red", Kind.RETIRED: "red", Kind.MODIFIED: "yellow"}
     lines = []
     for c in changes:
-        head = paint(f"{KIND_LABELS[c.kind]:<9}", fg=colours[c.kind], bold=True)
+        head = paint(f"{CHANGE_LABELS[c.kind.value]:<9}", fg=colours[c.kind], bold=True)
         severity = paint(f"[{SEVERITY[c.severity]}]", fg="red" if c.severity is Severity.HIGH else None)
         lines.append(f"{head} {c.id:<28} {c.title}  {severity}")
         for line in finding_lines(c):
@@ -122,7 +110,7 @@ def summary_line(changes: Sequence[Change]) -> str:
     if not changes:
         return "Inga ändringar."
     counts = {k: sum(c.kind == k for c in changes) for k in Kind}
-    parts = [f"{n} {KIND_LABELS[k]}" for k, n in counts.items() if n]
+    parts = [f"{n} {CHANGE_LABELS[k.value]}" for k, n in counts.items() if n]
     high = sum(c.severity is Severity.HIGH for c in changes)
     return f"{len(changes)} ändringar: {', '.join(parts)}; {high} med hög allvarlighet."
 
@@ -130,7 +118,7 @@ def summary_line(changes: Sequence[Change]) -> str:
 def to_markdown(changes: Sequence[Change]) -> str:
     out = ["# Ändringar i klausulbiblioteket", "", summary_line(changes), ""]
     for c in changes:
-        out += [f"## {c.id} – {c.title} ({KIND_LABELS[c.kind]}, allvarlighet {SEVERITY[c.severity]})", ""]
+        out += [f"## {c.id} – {c.title} ({CHANGE_LABELS[c.kind.value]}, allvarlighet {SEVERITY[c.severity]})", ""]
         out += [f"- {line}" for line in finding_lines(c)]
         out += [f"- påverkan: {impact_text(item)}" for item in c.impact]
         if c.old and c.new and c.old.text != c.new.text:
@@ -156,7 +144,8 @@ def to_html(changes: Sequence[Change]) -> str:
     esc = html.escape
     body = [f"<h1>Ändringar i klausulbiblioteket</h1><p>{esc(summary_line(changes))}</p>"]
     for c in changes:
-        body.append(f'<section><h2>{esc(c.id)} – {esc(c.title)}</h2><p class="meta">{esc(KIND_LABELS[c.kind])}, '
+        label = CHANGE_LABELS[c.kind.value]
+        body.append(f'<section><h2>{esc(c.id)} – {esc(c.title)}</h2><p class="meta">{esc(label)}, '
                     f"allvarlighet {esc(SEVERITY[c.severity])}</p><ul>")
         body += [f"<li>{esc(line)}</li>" for line in finding_lines(c)]
         body += [f"<li>påverkan: {esc(impact_text(item))}</li>" for item in c.impact]
@@ -190,13 +179,13 @@ def to_xlsx(changes: Sequence[Change]) -> bytes:
     ws.title = "Ändringsregister"
     ws.append(["Id", "Rubrik", "Ändring", "Klassificering", "Allvarlighet", "Påverkan", "Beslut", "Kommentar"])
     for c in changes:
-        ws.append([c.id, c.title, KIND_LABELS[c.kind], "\n".join(finding_lines(c)), SEVERITY[c.severity],
+        ws.append([c.id, c.title, CHANGE_LABELS[c.kind.value], "\n".join(finding_lines(c)), SEVERITY[c.severity],
                    "\n".join(map(impact_text, c.impact)), None, None])
     for col, width in zip("ABCDEFGH", (26, 36, 11, 44, 12, 44, 16, 40), strict=True):
         ws.column_dimensions[col].width = width
     for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F3864")
+        cell.font = Font(bold=True, color=theme.ON_ACCENT)
+        cell.fill = PatternFill("solid", fgColor=theme.ACCENT)
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

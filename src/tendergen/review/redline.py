@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from tendergen.core.words import SEVERITY, impact_text
+from tendergen.core.text import list_marker
+from tendergen.core.words import CHANGE_LABELS, SEVERITY, impact_text
+from tendergen.documents import theme
 from tendergen.review.diff import Change, Kind
-from tendergen.review.diffout import KIND_LABELS, finding_lines, show, tokens
+from tendergen.review.diffout import finding_lines, show, tokens
 
 PARAGRAPH = "\u2029"  # a token of its own: the end of a paragraph
 TEXT_STYLE = "ClauseText"
@@ -25,7 +27,7 @@ def text_tokens(text: str) -> list[str]:
         lines = [" ".join(line.split()) for line in block.splitlines() if line.strip()]
         items: list[str] = []
         for line in lines:  # list items keep their own paragraph, as in the built documents
-            if items and not re.match(r"^([-•]|\d{1,2}[.)]|[a-zåäö]\))\s", line):
+            if items and not list_marker(line):
                 items[-1] += " " + line
             else:
                 items.append(line)
@@ -89,7 +91,7 @@ def _para(text: str, style: str = "") -> str:
 
 def _table(widths: Sequence[int], header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     def cell(width: int, text: str, heading: bool = False) -> str:
-        shade = '<w:shd w:val="clear" w:color="auto" w:fill="1F3864"/>' if heading else ""
+        shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{theme.ACCENT}"/>' if heading else ""
         return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}</w:tcPr>'
                 f'{_para(text, "TableHeading" if heading else "TableText")}</w:tc>')
 
@@ -111,13 +113,13 @@ def body_xml(changes: Sequence[Change], author: str, date: str) -> str:
     writer = _Writer(author, date)
     out = [_para("Sammanfattning", "Heading1"),
            _table((2200, 2700, 900, 2538, 1300), ("Id", "Rubrik", "Ändring", "Klassificering", "Allvarlighet"),
-                  [(c.id, c.title, KIND_LABELS[c.kind], "; ".join(finding_lines(c)), SEVERITY[c.severity])
+                  [(c.id, c.title, CHANGE_LABELS[c.kind.value], "; ".join(finding_lines(c)), SEVERITY[c.severity])
                    for c in changes])]
     for c in changes:
         out.append(_para(f"{c.id} – {c.title}", "Heading1"))
         version = " → ".join(v for v in (c.old.version if c.old else "", c.new.version if c.new else "") if v)
-        severity = SEVERITY[c.severity]
-        out.append(_para(f"{KIND_LABELS[c.kind].capitalize()} · allvarlighet {severity} · version {version}", "Note"))
+        label, severity = CHANGE_LABELS[c.kind.value].capitalize(), SEVERITY[c.severity]
+        out.append(_para(f"{label} · allvarlighet {severity} · version {version}", "Note"))
         out += [_para(line, "ListBullet") for line in finding_lines(c)]
         out.append(_para("Påverkan", "Heading2"))
         out += ([_para(impact_text(item), "ListBullet") for item in c.impact]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tendergen.core.load import Source, TreePath, at, locate, plain
 from tendergen.core.model import Clause, Fact, LegalRef, Parameter, frozen
+from tendergen.core.text import PLACEHOLDER, placeholders
 from tendergen.core.validate.rules import rule
 from tendergen.core.validate.schema import Problems, problem, schema_problems, suggest
 from tendergen.errors import Location
@@ -50,15 +50,12 @@ def parameter_value_problem(param: Parameter, value: Any) -> str:
     return ""
 
 
-PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
-
-
 def _simple_placeholders(text: str) -> set[str] | None:
     """The names in a text that uses only `{{ name }}` placeholders, or None if it uses more of Jinja."""
     rest = PLACEHOLDER.sub("", text)
     if any(mark in rest for mark in ("{{", "}}", "{%", "%}", "{#", "#}")):
         return None
-    return set(PLACEHOLDER.findall(text))
+    return placeholders(text)
 
 
 def text_problems(text: str, names: Iterable[str], loc: Location, what: str) -> Problems:

@@ -62,6 +62,25 @@ def rule(tree: Any, path: TreePath, label: str, known: Mapping[str, Fact], probl
     return Rule("test", fact=key, test=test, value=expected, location=loc)
 
 
+def rule_from_data(node: Any) -> Rule | None:
+    """A `when` rule from its plain YAML data, unchecked (for showing an old or new version); None if malformed."""
+    if not isinstance(node, Mapping) or len(node) != 1:
+        return None
+    (key, value), = node.items()
+    if key in ("all", "any"):
+        children = [rule_from_data(v) for v in value] if isinstance(value, list) else [None]
+        return None if any(c is None for c in children) else Rule(key, tuple(c for c in children if c))
+    if key == "not":
+        child = rule_from_data(value)
+        return None if child is None else Rule("not", (child,))
+    if isinstance(value, Mapping):
+        if len(value) != 1:
+            return None
+        (test, expected), = value.items()
+        return Rule("test", fact=str(key), test=str(test), value=expected)
+    return Rule("test", fact=str(key), test="eq", value=value)
+
+
 def rule_facts(r: Rule | None) -> set[str]:
     """Every fact a rule mentions."""
     if r is None:
