@@ -64,12 +64,15 @@ CORE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>tendergen</Application></Properties>"""
 
-SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+def settings(track_revisions: bool = False) -> str:
+    """Document settings. No w:updateFields: the table of contents is written at build time, so Word
+    opens the document without a field-update prompt. The review document tracks further edits."""
+    track = "<w:trackRevisions/>" if track_revisions else ""
+    return f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:settings xmlns:w="{W_NS}">
-<w:zoom w:percent="100"/>
+<w:zoom w:percent="100"/>{track}
 <w:defaultTabStop w:val="1304"/>
 <w:characterSpacingControl w:val="doNotCompress"/>
-<w:updateFields w:val="true"/>
 <w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>
 <w:decimalSymbol w:val=","/>
 <w:listSeparator w:val=";"/>
@@ -134,7 +137,8 @@ def _heading(level: int, size: int, before: int) -> str:
     return _style(f"Heading{level}", f"heading {level}", ppr, _rpr(size, bold=True, color=ACCENT))
 
 
-STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+def styles(text_width: int = TEXT_WIDTH) -> str:
+    return f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles xmlns:w="{W_NS}">
 <w:docDefaults>
 <w:rPrDefault><w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/><w:sz w:val="21"/><w:szCs w:val="21"/><w:lang w:val="sv-SE" w:eastAsia="sv-SE" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>
@@ -150,18 +154,21 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 {_heading(2, 24, 240)}
 {_heading(3, 21, 200)}
 {_style("TOCHeading", "TOC Heading", '<w:keepNext/><w:spacing w:before="240" w:after="240"/>', _rpr(30, bold=True, color=ACCENT))}
-{_style("TOC1", "toc 1", f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:before="60" w:after="60"/>', _rpr(bold=True))}
-{_style("TOC2", "toc 2", f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:after="40"/><w:ind w:left="284"/>')}
+{_style("TOC1", "toc 1", f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{text_width}"/></w:tabs><w:spacing w:before="60" w:after="60"/>', _rpr(bold=True))}
+{_style("TOC2", "toc 2", f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{text_width}"/></w:tabs><w:spacing w:after="40"/><w:ind w:left="284"/>')}
 {_style("ListBullet", "List Bullet", '<w:numPr><w:numId w:val="2"/></w:numPr><w:spacing w:after="60"/><w:ind w:left="567" w:hanging="283"/>')}
-{_style("ListItem", "List Item", '<w:tabs><w:tab w:val="left" w:pos="567"/></w:tabs><w:spacing w:after="60"/><w:ind w:left="567" w:hanging="425"/>')}
+{_style("ListItem", "List Item", '<w:spacing w:after="60"/><w:ind w:left="567" w:hanging="425"/>')}
+{_style("TableListBullet", "Table List Bullet", '<w:spacing w:before="0" w:after="40" w:line="240" w:lineRule="auto"/><w:ind w:left="284" w:hanging="227"/>', _rpr(19), based="TableText")}
+{_style("TableListItem", "Table List Item", '<w:spacing w:before="0" w:after="40" w:line="240" w:lineRule="auto"/><w:ind w:left="340" w:hanging="340"/>', _rpr(19), based="TableText")}
 {_style("ClauseText", "Clause Text", '<w:spacing w:after="120"/><w:ind w:left="284"/>')}
 {_style("TableId", "Table Id", '<w:spacing w:before="20" w:after="60" w:line="240" w:lineRule="auto"/>', _rpr(16))}
 {_style("TableText", "Table Text", '<w:spacing w:before="20" w:after="60" w:line="240" w:lineRule="auto"/>', _rpr(19))}
 {_style("TableHeading", "Table Heading", '<w:keepNext/><w:spacing w:before="40" w:after="40" w:line="240" w:lineRule="auto"/>', _rpr(19, bold=True, color="FFFFFF"))}
 {_style("Note", "Note", '<w:spacing w:before="20" w:after="60" w:line="240" w:lineRule="auto"/>', _rpr(17, italic=True, color="505050"))}
-{_style("MetaLine", "Meta Line", '<w:spacing w:after="60"/>', _rpr(22))}
-{_style("Header", "header", f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:after="0"/>', _rpr(16, color="505050"))}
-{_style("Footer", "footer", f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:after="0"/>', _rpr(16, color="505050"))}
+{_style("MetaLine", "Meta Line", '<w:spacing w:after="360"/><w:contextualSpacing/>', _rpr(22))}
+{_style("FormTitle", "Form Title", '<w:keepNext/><w:spacing w:before="0" w:after="60"/>', _rpr(36, bold=True, color=ACCENT), based="Title")}
+{_style("Header", "header", f'<w:tabs><w:tab w:val="right" w:pos="{text_width}"/></w:tabs><w:spacing w:after="0"/>', _rpr(16, color="505050"))}
+{_style("Footer", "footer", f'<w:tabs><w:tab w:val="right" w:pos="{text_width}"/></w:tabs><w:spacing w:after="0"/>', _rpr(16, color="505050"))}
 <w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:left w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:right w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="8496B0"/></w:tblBorders></w:tblPr></w:style>
 </w:styles>"""
 
@@ -215,13 +222,15 @@ FOOTER = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 
+TOC_FIELD = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+             '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+# The field's result is written at build time (tendergen replaces this paragraph with one hyperlinked
+# entry per heading, with page numbers when LibreOffice is available), so no w:dirty and no update prompt.
 TOC = (
     para("Innehåll", "TOCHeading")
-    + '<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-    '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
-    '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-    + run("Innehållsförteckningen uppdateras när dokumentet öppnas (eller med F9).")
-    + '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    + f'<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr>{TOC_FIELD}{run("Innehåll")}'
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
 )
 
 TITLE_PAGE = (
@@ -236,20 +245,38 @@ TITLE_PAGE = (
     + tag("if contact")
     + para("Kontaktperson: {{ contact }}", "MetaLine")
     + tag("endif")
-    + para("Klausulbibliotek: {{ library }}", "MetaLine")
     + PAGE_BREAK
     + TOC
     + PAGE_BREAK
 )
 
+SHORT_TITLE = (
+    para("{{ document_title }}", "FormTitle")
+    + para("{{ title }}", "Subtitle")
+    + para("Upphandlande myndighet: {{ organisation }}", "MetaLine")
+    + para("{{ reference_label }}: {{ reference }} · Datum: {{ date }}", "MetaLine")
+    + tag("if contact")
+    + para("Kontaktperson: {{ contact }}", "MetaLine")
+    + tag("endif")
+)
+
+
+def list_para(style: str, in_table: bool) -> str:
+    """A list item: Word numbering (w:numPr) with the list's own numbering instance, so each list restarts."""
+    ind = '<w:ind w:left="340" w:hanging="340"/>' if in_table else ""
+    return (f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:numPr><w:ilvl w:val="0"/>'
+            '<w:numId w:val="{{ para.num_id }}"/></w:numPr>' + ind + "</w:pPr>" + run("{{ para.text }}") + "</w:p>")
+
+
 def _paragraphs(style: str) -> str:
-    """The paragraphs of one clause text: plain or bulleted."""
+    """The paragraphs of one clause text: plain, or items of a numbered, lettered or bullet list."""
+    in_table = style == "TableText"
     return (
         tag("for para in item.paragraphs")
         + tag("if para.bullet")
-        + para("{{ para.text }}", "ListBullet")
+        + list_para("TableListBullet" if in_table else "ListBullet", in_table)
         + tag("elif para.numbered")
-        + para("{{ para.text }}", "ListItem")
+        + list_para("TableListItem" if in_table else "ListItem", in_table)
         + tag("else")
         + para("{{ para.text }}", style)
         + tag("endif")
@@ -267,51 +294,71 @@ def row(cells: str, header: bool = False) -> str:
     return f"<w:tr>{trpr}{cells}</w:tr>"
 
 
-def table(widths: list[int], header: list[str], body_rows: str) -> str:
+def table(widths: list[int], header: list[str], body_rows: str, caption: str, description: str) -> str:
+    """A table with a repeated header row; caption and description are read out by screen readers."""
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     head = row("".join(cell(w, para(h, "TableHeading"), ACCENT) for w, h in zip(widths, header, strict=True)), header=True)
     return (f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
             f'<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
-            f'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{head}{body_rows}</w:tbl>')
+            f'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/><w:tblCaption w:val="{escape(caption)}"/>'
+            f'<w:tblDescription w:val="{escape(description)}"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{head}{body_rows}</w:tbl>')
 
 
-REQUIREMENT_WIDTHS = [2000, 4438, 700, 1000, 1500]
+# The kravspecifikation is landscape: the requirement text gets a readable measure and the supplier a
+# wide answer column; the id column fits the longest ids on one line.
+LANDSCAPE_WIDTH = 14570  # A4 landscape (16838 twips) minus 2 cm margins on each side
+REQUIREMENT_WIDTHS = [2700, 6070, 700, 1100, 4000]
+# The light specification stays portrait (it is mostly text); its answer column is the widest after the text.
+LIGHT_REQUIREMENT_WIDTHS = [1900, 4038, 600, 900, 2200]
 
 
-def _loop_row(statement: str, widths: list[int] = REQUIREMENT_WIDTHS) -> str:
+def _loop_row(statement: str, widths: list[int]) -> str:
     return row(cell(widths[0], para("{%tr " + statement + " %}", "TableText"))
                + "".join(cell(w, para("", "TableText")) for w in widths[1:]))
 
 
-def loop_table(widths: list[int], header: list[str], loop: str, cells: list[str]) -> str:
+def loop_table(widths: list[int], header: list[str], loop: str, cells: list[str], caption: str,
+               description: str) -> str:
     """A table with a repeated header row and one body row per item of `loop`."""
     body = row("".join(cell(w, c) for w, c in zip(widths, cells, strict=True)))
-    return table(widths, header, _loop_row(f"for item in {loop}", widths) + body + _loop_row("endfor", widths))
+    return table(widths, header, _loop_row(f"for item in {loop}", widths) + body + _loop_row("endfor", widths),
+                 caption, description)
 
 
 def text_cell(expression: str, style: str = "TableText") -> str:
     return para("{{ " + expression + " }}", style)
 
 
-REQUIREMENT_ROW = row(
-    cell(REQUIREMENT_WIDTHS[0],
-         '<w:p><w:pPr><w:pStyle w:val="TableId"/></w:pPr>'
-         '<w:bookmarkStart w:id="{{ item.bookmark_id }}" w:name="{{ item.bookmark }}"/>'
-         + run("{{ item.id }}") + '<w:bookmarkEnd w:id="{{ item.bookmark_id }}"/></w:p>')
-    + cell(REQUIREMENT_WIDTHS[1],
-           para("{{ item.title }}", "TableHeadingDark")
-           + _paragraphs("TableText")
-           + para("Verifikat: {{ item.verifikat }}", "Note")
-           + tag("if item.evaluation")
-           + para("Utvärdering: {{ item.evaluation }}", "Note")
-           + tag("endif")
-           + tag("if item.motiv")
-           + para("Motiv: {{ item.motiv }}", "Note")
-           + tag("endif"))
-    + cell(REQUIREMENT_WIDTHS[2], para("{{ item.kind_label }}", "TableText"))
-    + cell(REQUIREMENT_WIDTHS[3], para("", "TableText"))
-    + cell(REQUIREMENT_WIDTHS[4], para("", "TableText"))
-)
+def requirement_row(widths: list[int]) -> str:
+    return row(
+        cell(widths[0],
+             '<w:p><w:pPr><w:pStyle w:val="TableId"/></w:pPr>'
+             '<w:bookmarkStart w:id="{{ item.bookmark_id }}" w:name="{{ item.bookmark }}"/>'
+             + run("{{ item.id }}") + '<w:bookmarkEnd w:id="{{ item.bookmark_id }}"/></w:p>')
+        + cell(widths[1],
+               para("{{ item.title }}", "TableHeadingDark")
+               + _paragraphs("TableText")
+               + para("Verifikat: {{ item.verifikat }}", "Note")
+               + tag("if item.evaluation")
+               + para("Utvärdering: {{ item.evaluation }}", "Note")
+               + tag("endif")
+               + tag("if item.motiv")
+               + para("Motiv: {{ item.motiv }}", "Note")
+               + tag("endif"))
+        + cell(widths[2], para("{{ item.kind_label }}", "TableText"))
+        + cell(widths[3], para("", "TableText"))
+        + cell(widths[4], para("", "TableText"))
+    )
+
+
+def requirement_table(widths: list[int]) -> str:
+    return table(widths, ["Id", "Krav", "Typ", "Uppfylls (Ja/Nej)", "Leverantörens svar"],
+                 _loop_row("for item in section.requirements", widths) + requirement_row(widths)
+                 + _loop_row("endfor", widths),
+                 "Krav: {{ section.title }}",
+                 "Ett krav per rad med id, kravtext och verifikat, typ (Ska eller Bör) och två kolumner som "
+                 "anbudsgivaren fyller i: om kravet uppfylls (Ja/Nej) och leverantörens svar.")
+
 
 REQUIREMENTS_BODY = (
     tag("for section in sections")
@@ -320,8 +367,7 @@ REQUIREMENTS_BODY = (
     + _paragraphs("Normal")
     + tag("endfor")
     + tag("if section.requirements")
-    + table(REQUIREMENT_WIDTHS, ["Id", "Krav", "Typ", "Uppfylls (Ja/Nej)", "Leverantörens svar"],
-            _loop_row("for item in section.requirements") + REQUIREMENT_ROW + _loop_row("endfor"))
+    + requirement_table(REQUIREMENT_WIDTHS)
     + tag("endif")
     + tag("endfor")
 )
@@ -334,7 +380,7 @@ TEXT_BODY = (
     + para("{{ item.title }}", "Heading2")
     + tag("endif")
     + tag("if item.label")
-    + para("{{ item.label }}", "Note")
+    + para("{{ item.label }}", "Note", keep_next=True)
     + tag("endif")
     + _paragraphs("Normal")
     + tag("if item.verifikat")
@@ -343,10 +389,13 @@ TEXT_BODY = (
     + tag("endfor")
     + tag('if section.id == "utvardering" and criteria')
     + para("Utvärderingskriterier", "Heading2")
-    + para("Följande bör-krav i kravspecifikationen ger mervärde i utvärderingen med angivet antal poäng.")
+    + para("Följande bör-krav i kravspecifikationen ger mervärde i utvärderingen med angivet antal poäng.",
+           keep_next=True)
     + loop_table([2000, 3638, 900, 3100], ["Id", "Kriterium", "Poäng", "Bedömning"], "criteria",
                  [text_cell("item.id", "TableId"), text_cell("item.title"), text_cell("item.weight"),
-                  text_cell("item.note")])
+                  text_cell("item.note")],
+                 "Utvärderingskriterier",
+                 "Ett bör-krav per rad med id, kriterium, poäng och hur det bedöms.")
     + para("Högsta möjliga poäng: {{ criteria_total }}.")
     + tag("endif")
     + tag("endfor")
@@ -359,14 +408,19 @@ ACCEPTANCE_BODY = (
     + loop_table(ACCEPTANCE_WIDTHS, ["Id", "Krav", "Kontroll vid acceptanstest", "Resultat (G/EG)", "Sign./datum"],
                  "section.requirements",
                  [text_cell("item.id", "TableId"), text_cell("item.title", "TableHeadingDark") + text_cell("item.kind_label", "Note"),
-                  text_cell("item.acceptance"), para("", "TableText"), para("", "TableText")])
+                  text_cell("item.acceptance"), para("", "TableText"), para("", "TableText")],
+                 "Acceptanstest: {{ section.title }}",
+                 "Ett krav per rad med id, krav, hur det kontrolleras och kolumner för resultat (G eller EG) "
+                 "och signatur med datum.")
     + tag("endfor")
     + para("Underskrifter", "Heading1")
     + para("Acceptanstestet har genomförts enligt protokollet ovan. Krav som inte är godkända har åtgärdats "
-           "och testats om, eller undantagits genom ett skriftligt beslut av Kommunen som bifogas protokollet.")
+           "och testats om, eller undantagits genom ett skriftligt beslut av Kommunen som bifogas protokollet.",
+           keep_next=True)
     + table([4819, 4819], ["För Kommunen", "För Leverantören"],
             row(cell(4819, para("Namn, datum och underskrift", "Note") + para("") + para(""))
-                + cell(4819, para("Namn, datum och underskrift", "Note") + para("") + para(""))))
+                + cell(4819, para("Namn, datum och underskrift", "Note") + para("") + para(""))),
+            "Underskrifter", "Plats för namn, datum och underskrift för Kommunen och för Leverantören.")
 )
 
 WHY_WIDTHS = [2200, 2500, 3238, 1700]
@@ -375,13 +429,16 @@ WHY_BODY = (
     + loop_table(WHY_WIDTHS, ["Id och version", "Rubrik och dokument", "Skäl", "Rättslig grund"], "included",
                  [text_cell("item.id", "TableId") + text_cell("item.version", "Note"),
                   text_cell("item.title") + text_cell("item.document_title", "Note"),
-                  text_cell("item.reasons"), text_cell("item.legal_basis")])
+                  text_cell("item.reasons"), text_cell("item.legal_basis")],
+                 "Valda klausuler", "En klausul per rad med id och version, rubrik och dokument, skälen till att "
+                 "den valts och dess rättsliga grund.")
     + para("Klausuler som inte valts", "Heading1")
     + loop_table([2200, 2500, 4938], ["Id", "Rubrik", "Skäl"], "excluded",
-                 [text_cell("item.id", "TableId"), text_cell("item.title"), text_cell("item.reasons")])
+                 [text_cell("item.id", "TableId"), text_cell("item.title"), text_cell("item.reasons")],
+                 "Klausuler som inte valts", "En klausul per rad med id, rubrik och skälen till att den inte valts.")
 )
 
-NEEDS_WIDTHS = [900, 5238, 1000, 2500]
+NEEDS_WIDTHS = [700, 4938, 1000, 3000]
 LIGHT_BODY = (
     para("Vad som köps", "Heading1")
     + tag("for text in purchase")
@@ -389,16 +446,17 @@ LIGHT_BODY = (
     + tag("endfor")
     + para("Verksamhetens behov", "Heading1")
     + para("Beskriv här vad tjänsten ska klara i er verksamhet, ett behov per rad, och ange om behovet är "
-           "ett måste (Ska) eller önskvärt (Bör). Leverantören svarar i sista kolumnen.")
+           "ett måste (Ska) eller önskvärt (Bör). Leverantören svarar i sista kolumnen.", keep_next=True)
     + loop_table(NEEDS_WIDTHS, ["Nr", "Behov (fylls i av verksamheten)", "Ska/Bör", "Leverantörens svar"], "needs",
-                 [text_cell("item"), para("", "TableText"), para("", "TableText"), para("", "TableText")])
+                 [text_cell("item"), para("", "TableText"), para("", "TableText"), para("", "TableText")],
+                 "Verksamhetens behov", "Numrerade rader där verksamheten beskriver ett behov och anger Ska eller "
+                 "Bör, och leverantören svarar.")
     + para("Kommunens krav", "Heading1")
     + para("Kraven nedan gäller alltid när kommunen köper IT av det här slaget. Leverantören ska besvara varje "
-           "krav. Ett anbud som inte uppfyller alla ska-krav kan inte antas.")
+           "krav. Ett anbud som inte uppfyller alla ska-krav kan inte antas.", keep_next=True)
     + tag("for section in sections")
     + para("{{ section.title }}", "Heading2")
-    + table(REQUIREMENT_WIDTHS, ["Id", "Krav", "Typ", "Uppfylls (Ja/Nej)", "Leverantörens svar"],
-            _loop_row("for item in section.requirements") + REQUIREMENT_ROW + _loop_row("endfor"))
+    + requirement_table(LIGHT_REQUIREMENT_WIDTHS)
     + tag("endfor")
     + para("Avtalsvillkor i korthet", "Heading1")
     + para("Avtalet med leverantören ska innehålla följande villkor. Den fullständiga lydelsen finns i bilagan "
@@ -411,21 +469,26 @@ LIGHT_BODY = (
 
 INTRO = tag("for text in intro") + para("{{ text }}") + tag("endfor")
 
-SECTION_PROPERTIES = (
-    '<w:sectPr><w:headerReference w:type="default" r:id="rId4"/><w:headerReference w:type="first" r:id="rId8"/>'
-    '<w:footerReference w:type="default" r:id="rId5"/>'
-    '<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1418" w:right="1134" w:bottom="1134" w:left="1134" '
-    'w:header="567" w:footer="567" w:gutter="0"/><w:titlePg/></w:sectPr>'
-)
+
+def section_properties(short: bool, landscape: bool) -> str:
+    """Page setup: A4, portrait or landscape; a first-page header only where there is a cover page."""
+    size = '<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>' if landscape else '<w:pgSz w:w="11906" w:h="16838"/>'
+    first = "" if short else '<w:headerReference w:type="first" r:id="rId8"/>'
+    return (f'<w:sectPr><w:headerReference w:type="default" r:id="rId4"/>{first}'
+            '<w:footerReference w:type="default" r:id="rId5"/>'
+            f'{size}<w:pgMar w:top="1418" w:right="1134" w:bottom="1134" w:left="1134" '
+            f'w:header="567" w:footer="567" w:gutter="0"/>{"" if short else "<w:titlePg/>"}</w:sectPr>')
 
 
-def document(body: str) -> str:
+def document(body: str, short: bool = False, landscape: bool = False) -> str:
+    opening = SHORT_TITLE if short else TITLE_PAGE
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
-            f"<w:body>{TITLE_PAGE}{INTRO}{body}{SECTION_PROPERTIES}</w:body></w:document>")
+            f"<w:body>{opening}{INTRO}{body}{section_properties(short, landscape)}</w:body></w:document>")
 
 
-def write_docx(path: Path, body: str) -> None:
-    styles = STYLES.replace(
+def write_docx(path: Path, body: str, short: bool = False, landscape: bool = False, review: bool = False) -> None:
+    text_width = LANDSCAPE_WIDTH if landscape else TEXT_WIDTH
+    style_xml = styles(text_width).replace(
         "</w:styles>",
         _style("TableHeadingDark", "Requirement Title", '<w:keepNext/><w:spacing w:before="20" w:after="40" w:line="240" w:lineRule="auto"/>',
                _rpr(19, bold=True)) + "</w:styles>",
@@ -435,11 +498,11 @@ def write_docx(path: Path, body: str) -> None:
         "_rels/.rels": ROOT_RELS,
         "docProps/core.xml": CORE,
         "docProps/app.xml": APP,
-        "word/document.xml": document(body),
+        "word/document.xml": document(body, short, landscape),
         "word/_rels/document.xml.rels": DOC_RELS,
-        "word/styles.xml": styles,
+        "word/styles.xml": style_xml,
         "word/numbering.xml": NUMBERING,
-        "word/settings.xml": SETTINGS,
+        "word/settings.xml": settings(track_revisions=review),
         "word/header1.xml": HEADER,
         "word/header2.xml": FIRST_HEADER,
         "word/footer1.xml": FOOTER,
@@ -453,24 +516,25 @@ def write_docx(path: Path, body: str) -> None:
             zf.writestr(info, xml.encode("utf-8"))
 
 
+# name: (body, short document without cover page and table of contents, landscape)
 TEMPLATES = {
-    "kravspecifikation": REQUIREMENTS_BODY,
-    "upphandlingsdokument": TEXT_BODY,
-    "avtalsvillkor": TEXT_BODY,
-    "pub-instruktion": TEXT_BODY,
-    "sekretessforbindelse": TEXT_BODY,
-    "sanktionsforsakran": TEXT_BODY,
-    "ilo-sjalvvardering": TEXT_BODY,
-    "exitplan": TEXT_BODY,
-    "rfi": TEXT_BODY,
-    "acceptanstestprotokoll": ACCEPTANCE_BODY,
-    "urvalsredovisning": WHY_BODY,
-    "klausulgranskning": para("{{p body }}"),
-    "kravspecifikation-light": LIGHT_BODY,
-    "lathund": TEXT_BODY,
+    "kravspecifikation": (REQUIREMENTS_BODY, False, True),
+    "upphandlingsdokument": (TEXT_BODY, False, False),
+    "avtalsvillkor": (TEXT_BODY, False, False),
+    "pub-instruktion": (TEXT_BODY, False, False),
+    "sekretessforbindelse": (TEXT_BODY, True, False),
+    "sanktionsforsakran": (TEXT_BODY, True, False),
+    "ilo-sjalvvardering": (TEXT_BODY, False, False),
+    "exitplan": (TEXT_BODY, False, False),
+    "rfi": (TEXT_BODY, False, False),
+    "acceptanstestprotokoll": (ACCEPTANCE_BODY, False, False),
+    "urvalsredovisning": (WHY_BODY, False, False),
+    "klausulgranskning": (para("{{p body }}"), True, False),
+    "kravspecifikation-light": (LIGHT_BODY, False, False),
+    "lathund": (TEXT_BODY, True, False),
 }
 
 if __name__ == "__main__":
-    for name, body in TEMPLATES.items():
-        write_docx(HERE / f"{name}.docx", body)
+    for name, (body, short, landscape) in TEMPLATES.items():
+        write_docx(HERE / f"{name}.docx", body, short=short, landscape=landscape, review=name == "klausulgranskning")
         print(f"wrote {name}.docx")

@@ -45,7 +45,7 @@ def rows(profile: Profile, library: Library, decisions: Sequence[Decision]) -> l
                 c = d.clause
                 if d.included and c.is_requirement and c.document == document_id and c.section == section_id:
                     item = render.clause_item(c, profile, env)
-                    text = "\n".join(p["text"].replace("\t", " ") for p in item["paragraphs"])
+                    text = "\n".join(render.plain(p) for p in item["paragraphs"])
                     result.append(Row(c.id, "Ska" if c.kind == "ska-krav" else "Bör", section_title,
                                       f"{c.title}\n{text}", item["verifikat"]))
     return result

@@ -93,8 +93,10 @@ def text_environment() -> Any:
 def paragraphs(text: str) -> list[dict[str, Any]]:
     """Split text into paragraphs at blank lines and list markers.
 
-    A line starting with '- ' is a bullet item; '1. ', '2) ', 'a) ' starts a numbered item that keeps its
-    own number (so "punkt 3" stays stable). Other lines continue the paragraph or item above them.
+    A line starting with '- ' is a bullet item; '1. ', '2) ', 'a) ' starts a numbered or lettered item.
+    Other lines continue the paragraph or item above them. Items are Word list paragraphs, not typed
+    markers: `list` is the kind of list (decimal, decimalParen, lowerLetter, bullet), `number` the item's
+    own number (so a list that starts at 3 keeps "punkt 3"), `marker` the typed marker for plain-text uses.
     """
     result: list[dict[str, Any]] = []
     for block in re.split(r"\n\s*\n", text.strip()):
@@ -107,13 +109,49 @@ def paragraphs(text: str) -> list[dict[str, Any]]:
             elif stripped:
                 items[-1] = (items[-1][0], f"{items[-1][1]} {stripped}")
         for mark, body in items:
-            if mark in BULLETS:
-                result.append({"bullet": True, "numbered": False, "text": body})
-            elif mark:
-                result.append({"bullet": False, "numbered": True, "text": f"{mark}\t{body}"})
-            elif body:
-                result.append({"bullet": False, "numbered": False, "text": body})
+            if mark or body:
+                result.append(_paragraph(mark, body))
     return result
+
+
+def _paragraph(mark: str, body: str) -> dict[str, Any]:
+    kind, number = "", 0
+    if mark in BULLETS:
+        kind, number = "bullet", 1
+    elif mark[:-1].isdigit():
+        kind, number = ("decimal" if mark.endswith(".") else "decimalParen"), int(mark[:-1])
+    elif mark:
+        kind, number = "lowerLetter", "abcdefghijklmnopqrstuvwxyzåäö".index(mark[0]) + 1
+    return {"bullet": kind == "bullet", "numbered": kind not in ("", "bullet"), "list": kind, "number": number,
+            "marker": mark, "text": body, "num_id": 0}
+
+
+def plain(paragraph: Mapping[str, Any]) -> str:
+    """A paragraph as plain text: numbered and lettered items with their typed marker (for sheets, summaries)."""
+    return f"{paragraph['marker']} {paragraph['text']}" if paragraph["numbered"] else str(paragraph["text"])
+
+
+def number_lists(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Give every list in the items' paragraphs its own Word numbering instance; return their definitions.
+
+    A list is a run of consecutive items of one kind with consecutive numbers in one clause; each list
+    restarts at its first item's number. The definitions go to the template as `lists`.
+    """
+    from tendergen.wordml import FIRST_LIST_ID
+
+    lists: list[dict[str, Any]] = []
+    for item in items:
+        previous: dict[str, Any] | None = None
+        for para in item["paragraphs"]:
+            if not para["list"]:
+                previous = None
+                continue
+            if previous is None or previous["list"] != para["list"] or (
+                    para["list"] != "bullet" and para["number"] != previous["number"] + 1):
+                lists.append({"num_id": FIRST_LIST_ID + len(lists), "format": para["list"], "start": para["number"]})
+            para["num_id"] = lists[-1]["num_id"]
+            previous = para
+    return lists
 
 
 def _flat(text: str) -> str:
@@ -169,7 +207,7 @@ def _base(profile: Profile, library: Library, document_id: str) -> dict[str, Any
         "library": f"{library.name} {library.version}",
         "document_id": document_id,
         "document_title": doc.title,
-        "intro": [p["text"] for p in paragraphs(doc.intro)] if doc.intro else [],
+        "intro": [plain(p) for p in paragraphs(doc.intro)] if doc.intro else [],
         "draft": False,
     }
 
@@ -204,8 +242,9 @@ def context(profile: Profile, library: Library, decisions: Sequence[Decision], d
                  "note": _flat(c.evaluation_note)}
                 for d in decisions if d.included and (c := d.clause).kind == "bör-krav"]
     total = sum(d.clause.evaluation_weight or 0 for d in decisions if d.included and d.clause.kind == "bör-krav")
+    lists = number_lists(item for section in sections for item in section["clauses"])
     return {**_base(profile, library, document_id), "sections": sections, "criteria": criteria,
-            "criteria_total": format_value(total)}
+            "criteria_total": format_value(total), "lists": lists}
 
 
 def bookmark_name(clause_id: str) -> str:
@@ -241,7 +280,7 @@ def light_context(profile: Profile, library: Library, decisions: Sequence[Decisi
     sections = [s for s in base["sections"] if s["requirements"]]
     if extra:
         sections.append({"id": "ovrigt", "title": "Övriga krav", "requirements": extra, "clauses": extra, "texts": []})
-    terms = [{"title": item["title"], "summary": item["paragraphs"][0]["text"].replace("\t", " ")}
+    terms = [{"title": item["title"], "summary": plain(item["paragraphs"][0])}
              for section in context(profile, library, decisions, "avtalsvillkor")["sections"]
              for item in section["clauses"]]
     years = profile.contract.get("years")
@@ -251,8 +290,9 @@ def light_context(profile: Profile, library: Library, decisions: Sequence[Decisi
         f"Uppskattat värde: {sek(profile.facts['estimated_value_sek'])} exklusive moms, för hela avtalstiden.",
         f"Avtalstid: {format_value(years)} år." if years else "",
     ) if line]
+    lists = number_lists(item for section in sections for item in section["requirements"])
     return {**_base(profile, library, LIGHT), "purchase": purchase, "needs": [f"B{i}" for i in range(1, 9)],
-            "sections": sections, "terms": terms}
+            "sections": sections, "terms": terms, "lists": lists}
 
 
 def legal_basis_text(clause: Clause, library: Library) -> list[str]:
@@ -302,6 +342,7 @@ def render_docx(template: Path, ctx: Mapping[str, Any], label: str) -> bytes:
         if detail:
             hint += "; near: " + " ".join(str(d) for d in detail)[:200]
         raise OutputError(f"template error: {getattr(exc, 'message', None) or exc}", location=where, hint=hint) from exc
+    word_structure(tpl.docx, ctx)
     props = tpl.core_properties
     day = dt.datetime.fromisoformat(str(ctx["date"])).replace(tzinfo=dt.UTC)
     props.title = f"{ctx['document_title']} – {ctx['title']}"
@@ -314,9 +355,30 @@ def render_docx(template: Path, ctx: Mapping[str, Any], label: str) -> bytes:
     props.created = day
     props.modified = day
     props.revision = 1
+    props.language = "sv-SE"
     buffer = io.BytesIO()
     tpl.save(buffer)
     return reproducible_zip(buffer.getvalue(), (day.year, day.month, day.day, 0, 0, 0), label)
+
+
+def word_structure(document: Any, ctx: Mapping[str, Any]) -> None:
+    """Real lists, a hyperlinked table of contents, non-breaking hyphens in titles, kept-together intros."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    from tendergen import wordml
+
+    body = document.element.body
+    styles = document.styles.element
+    names = wordml.style_names(styles)
+    if ctx.get("lists"):
+        wordml.add_list_numbering(document.part.numbering_part.element, ctx["lists"])
+    wordml.write_toc(body, styles)
+    wordml.keep_with_list(body, names)
+    wordml.no_break_hyphens(body, names)
+    for rel in document.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER):
+            wordml.no_break_hyphens(rel.target_part.element, names)
+    wordml.drop_update_fields(document.settings.element)
 
 
 def reproducible_zip(data: bytes, stamp: tuple[int, int, int, int, int, int], label: str) -> bytes:
