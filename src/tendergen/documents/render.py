@@ -137,7 +137,7 @@ def number_lists(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     A list is a run of consecutive items of one kind with consecutive numbers in one clause; each list
     restarts at its first item's number. The definitions go to the template as `lists`.
     """
-    from tendergen.wordml import FIRST_LIST_ID
+    from tendergen.documents.wordml import FIRST_LIST_ID
 
     lists: list[dict[str, Any]] = []
     for item in items:
@@ -365,7 +365,7 @@ def word_structure(document: Any, ctx: Mapping[str, Any]) -> None:
     """Real lists, a hyperlinked table of contents, non-breaking hyphens in titles, kept-together intros."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-    from tendergen import wordml
+    from tendergen.documents import wordml
 
     body = document.element.body
     styles = document.styles.element
