@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,21 @@ from tendergen import api
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+# Builds in tests run without LibreOffice (fast) unless a test asks for it with `office()`.
+SOFFICE = os.environ.get("TENDERGEN_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
+os.environ["TENDERGEN_SOFFICE"] = "none"
+
+
+@contextmanager
+def office() -> Iterator[str]:
+    """LibreOffice switched on for the builds inside the block."""
+    if SOFFICE is None:
+        pytest.fail("LibreOffice (soffice) is required for the document tests; .ci/run installs it")
+    os.environ["TENDERGEN_SOFFICE"] = SOFFICE
+    try:
+        yield SOFFICE
+    finally:
+        os.environ["TENDERGEN_SOFFICE"] = "none"
 
 
 def write_tree(base: Path, files: dict[str, str]) -> Path:
@@ -51,33 +66,20 @@ def session() -> api.Session:
 
 @pytest.fixture(scope="session")
 def built_examples(tmp_path_factory: pytest.TempPathFactory, session: api.Session) -> dict[str, Path]:
-    """Every example built once: {example stem: output folder}."""
+    """Every example built once, as with LibreOffice installed: page numbers in the tables of contents
+    and tagged PDFs in out/pdf/ (one LibreOffice run per example). {example stem: output folder}."""
     base = tmp_path_factory.mktemp("examples")
     result = {}
-    for profile in EXAMPLES:
-        out = base / profile.stem
-        api.build(session, profile, out)
-        result[profile.stem] = out
+    with office():
+        for profile in EXAMPLES:
+            out = base / profile.stem
+            api.build(session, profile, out, toc_pages=True, pdf=True)
+            result[profile.stem] = out
     return result
 
 
 @pytest.fixture(scope="session")
-def example_pdfs(built_examples: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """All example documents converted to PDF by LibreOffice in one batch: {"stem/doc": pdf path}."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.fail("LibreOffice (soffice) is required for the document tests; .ci/run installs it")
-    pdf_dir = tmp_path_factory.mktemp("pdf")
-    profile_dir = tmp_path_factory.mktemp("lo-profile")
-    inputs = {}
-    for stem, out in built_examples.items():
-        for docx in sorted(out.glob("*.docx")):
-            copy = pdf_dir / f"{stem}__{docx.name}"
-            shutil.copy(docx, copy)
-            inputs[f"{stem}/{docx.stem}"] = copy
-    subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile_dir}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(pdf_dir), *map(str, inputs.values())],
-        check=True, capture_output=True, timeout=600,
-    )
-    return {key: path.with_suffix(".pdf") for key, path in inputs.items()}
+def example_pdfs(built_examples: dict[str, Path]) -> dict[str, Path]:
+    """The tagged PDF of every example document: {"stem/doc": pdf path}."""
+    return {f"{stem}/{docx.stem}": out / "pdf" / f"{docx.stem}.pdf"
+            for stem, out in built_examples.items() for docx in sorted(out.glob("*.docx"))}

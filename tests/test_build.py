@@ -18,6 +18,7 @@ from tendergen.errors import OutputError
 
 TEXT_DOCS = {"upphandlingsdokument", "avtalsvillkor", "pub-instruktion", "sekretessforbindelse", "lathund",
              "sanktionsforsakran", "ilo-sjalvvardering", "exitplan", "rfi"}
+SHORT_DOCS = {"sanktionsforsakran", "sekretessforbindelse", "lathund"}
 PAYLOADS = [
     "{{ 7*7 }}",
     "{% for x in range(3) %}loop{% endfor %}",
@@ -83,10 +84,11 @@ def test_libreoffice_renders_each_document_with_clause_titles(example_pdfs: dict
                                                              built_examples: dict[str, Path]) -> None:
     for key, pdf in example_pdfs.items():
         stem, document = key.split("/")
-        assert pdf_pages(pdf) >= 2, key
-        # Long ids and titles wrap at hyphens inside table cells and pdftotext drops such hyphens.
+        assert pdf_pages(pdf) >= (1 if document in SHORT_DOCS else 2), key
+        # Long ids and titles wrap at hyphens inside table cells and pdftotext drops such hyphens;
+        # titles have non-breaking hyphens (U+2011).
         text = " ".join(pdf_text(pdf).split())
-        flat = re.sub(r"[-\s]", "", text)
+        flat = re.sub(r"[-\u2011\s]", "", text)
         manifest = json.loads((built_examples[stem] / "manifest.json").read_text("utf-8"))
         chosen = [c for c in manifest["clauses"] if c["included"] and c["document"] == document]
         if document == "acceptanstestprotokoll":

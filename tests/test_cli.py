@@ -117,11 +117,15 @@ def test_readme_documents_every_command_and_option() -> None:
 
 
 def test_build_pdf_fills_the_table_of_contents(runner: CliRunner, tmp_path: Path) -> None:
+    from conftest import office
     from helpers import pdf_text
 
     out = tmp_path / "out"
-    result = runner.invoke(cli, ["build", str(ROOT / "examples" / "hardvara-ramavtal.yaml"), "-o", str(out), "--pdf"])
+    with office():
+        result = runner.invoke(cli, ["build", str(ROOT / "examples" / "hardvara-ramavtal.yaml"), "-o", str(out),
+                                     "--pdf"])
     assert result.exit_code == 0, result.output
+    assert "wrote 8 tagged PDFs" in result.output or "tagged PDFs" in result.output
     text = pdf_text(out / "pdf" / "avtalsvillkor.pdf")
     assert "Innehållsförteckningen uppdateras" not in text
     assert re.search(r"1\.\s*Definitioner\.{5,}\s*\d+", text), text[:800]

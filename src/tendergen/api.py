@@ -230,6 +230,7 @@ class BuildResult:
     manifest: dict[str, Any]
     removed: tuple[str, ...]
     warnings: tuple[str, ...]
+    pdfs: tuple[Path, ...] = ()
 
 
 def render_build(session: Session, raw: load.Source, *, draft: bool = False, light: bool = False
@@ -276,39 +277,98 @@ def render_build(session: Session, raw: load.Source, *, draft: bool = False, lig
     return profile, files, data
 
 
-def build(session: Session, profile_path: Path, out_dir: Path, *, force: bool = False,
-          draft: bool = False) -> BuildResult:
-    """Render every document for a profile and write them, with manifest.json, into out_dir."""
+def lay_out(files: dict[str, bytes], data: dict[str, Any], *, toc_pages: bool, pdf_dir: Path | None
+            ) -> tuple[dict[str, bytes], list[Path], list[str]]:
+    """One LibreOffice run over the Word documents: TOC page numbers and tagged PDF copies.
+
+    With toc_pages each table of contents gets its page numbers; with pdf_dir tagged PDF copies go there.
+    Updates the manifest's output hashes; returns the files, the PDFs and any warnings.
+    """
+    import tempfile
+
+    from tendergen.documents import pdf, wordml
+
+    if not toc_pages and pdf_dir is None:
+        return files, [], []
+    with tempfile.TemporaryDirectory(prefix="tendergen-layout-") as scratch:
+        docs = []
+        for name, content in files.items():
+            if name.endswith(".docx"):
+                docs.append(Path(scratch) / name)
+                docs[-1].write_bytes(content)
+        copies, tocs, warnings = pdf.run(docs, pdf_dir or Path(scratch) / "out",
+                                         export=pdf.PDF_EXPORT if pdf_dir else None)
+    if toc_pages:
+        files = dict(files)
+        for name, pages in tocs.items():
+            paged = wordml.with_toc_pages(files[name], pages)
+            if paged is None:
+                warnings.append(f"{name}: LibreOffice's table of contents does not match the headings; "
+                                "left without page numbers")
+            else:
+                files[name] = paged
+        data["outputs"] = [{"file": name, "sha256": sha256(content), "bytes": len(content)}
+                           for name, content in files.items()]
+    return files, copies, warnings
+
+
+def _publish_pdfs(staged: list[Path], out_dir: Path) -> tuple[Path, ...]:
+    """Move staged PDFs into out_dir/pdf (not listed in the manifest: they are copies of the .docx files)."""
+    if not staged:
+        return ()
+    target = out_dir / "pdf"
+    target.mkdir(parents=True, exist_ok=True)
+    return tuple(Path(p).replace(target / p.name) for p in staged)
+
+
+def build(session: Session, profile_path: Path, out_dir: Path, *, force: bool = False, draft: bool = False,
+          toc_pages: bool = False, pdf: bool = False) -> BuildResult:
+    """Render every document for a profile and write them, with manifest.json, into out_dir.
+
+    With `toc_pages` LibreOffice lays the documents out and their tables of contents get page numbers;
+    with `pdf` tagged PDF copies go to out_dir/pdf (from the same LibreOffice run).
+    """
+    import tempfile
+
     profile, files, data = render_build(session, load.read_yaml(profile_path), draft=draft)
-    removed = write_build(out_dir, files, data, force=force)
-    return BuildResult(files, data, tuple(removed), profile.warnings)
+    with tempfile.TemporaryDirectory(prefix="tendergen-pdf-") as staging:
+        files, staged, warnings = lay_out(files, data, toc_pages=toc_pages, pdf_dir=Path(staging) if pdf else None)
+        removed = write_build(out_dir, files, data, force=force)
+        pdfs = _publish_pdfs(staged, out_dir)
+    return BuildResult(files, data, tuple(removed), (*profile.warnings, *warnings), pdfs)
 
 
 def build_light(session: Session, profile: ProfileData, out_dir: Path, *, force: bool = False,
-                draft: bool = False) -> BuildResult:
+                draft: bool = False, toc_pages: bool = False, pdf: bool = False) -> BuildResult:
     """Save the interview's profile as profil.yaml and write the direct-procurement documents beside it."""
     text = interview.profile_yaml(profile)
     path = out_dir / LIGHT_PROFILE
     source = load.Source(load.parse_yaml(text, load.where(path)), load.where(path), path, text.encode("utf-8"))
-    return _build_light(session, source, out_dir, force=force, draft=draft)
+    return _build_light(session, source, out_dir, force=force, draft=draft, toc_pages=toc_pages, pdf=pdf)
 
 
 def rebuild_light(session: Session, profile_path: Path, out_dir: Path, *, force: bool = False,
-                  draft: bool = False) -> BuildResult:
+                  draft: bool = False, toc_pages: bool = False, pdf: bool = False) -> BuildResult:
     """Rebuild the direct-procurement documents from a saved (perhaps edited) profil.yaml, kept as it is."""
     saved = load.read_yaml(profile_path)
     path = out_dir / LIGHT_PROFILE
     text = saved.raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as saved: universal newlines
     source = load.Source(load.parse_yaml(text, load.where(path)), load.where(path), path, text.encode("utf-8"))
-    return _build_light(session, source, out_dir, force=force, draft=draft)
+    return _build_light(session, source, out_dir, force=force, draft=draft, toc_pages=toc_pages, pdf=pdf)
 
 
-def _build_light(session: Session, source: load.Source, out_dir: Path, *, force: bool, draft: bool) -> BuildResult:
+def _build_light(session: Session, source: load.Source, out_dir: Path, *, force: bool, draft: bool,
+                 toc_pages: bool, pdf: bool) -> BuildResult:
+    import tempfile
+
     profile, files, data = render_build(session, source, draft=draft, light=True)
-    files = {LIGHT_PROFILE: source.raw, **files}
-    data["outputs"].insert(0, {"file": LIGHT_PROFILE, "sha256": sha256(source.raw), "bytes": len(source.raw)})
-    removed = write_build(out_dir, files, data, force=force)
-    return BuildResult(files, data, tuple(removed), profile.warnings)
+    with tempfile.TemporaryDirectory(prefix="tendergen-pdf-") as staging:
+        files, staged, warnings = lay_out(files, data, toc_pages=toc_pages, pdf_dir=Path(staging) if pdf else None)
+        files = {LIGHT_PROFILE: source.raw, **files}
+        data["outputs"].insert(0, {"file": LIGHT_PROFILE, "sha256": sha256(source.raw), "bytes": len(source.raw)})
+        removed = write_build(out_dir, files, data, force=force)
+        pdfs = _publish_pdfs(staged, out_dir)
+    return BuildResult(files, data, tuple(removed), (*profile.warnings, *warnings), pdfs)
 
 
 def interview_context(session: Session, organisation: str | None = None) -> interview.Context:

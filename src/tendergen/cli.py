@@ -234,29 +234,34 @@ def clauses_show(ctx: click.Context, clause_id: str) -> None:
 @click.option("--draft", is_flag=True,
               help="Allow clauses that are not approved; every page is then marked UTKAST.")
 @click.option("--pdf", "with_pdf", is_flag=True,
-              help="Also write PDF copies into DIR/pdf/ through LibreOffice, with the table of contents filled.")
+              help="Also write tagged (accessible) PDF copies into DIR/pdf/ through LibreOffice.")
+@click.option("--toc-pages/--no-toc-pages", default=None,
+              help="Page numbers in the tables of contents, laid out by LibreOffice (default: when it is "
+                   "installed; single profile only). Without them the contents are links to the headings.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Several profiles: build this many at a time in worker processes. Default: the number of cores.")
 @click.pass_context
 def build(ctx: click.Context, profiles: tuple[Path, ...], out_dir: Path, force: bool, draft: bool, with_pdf: bool,
-          jobs: int | None) -> None:
+          toc_pages: bool | None, jobs: int | None) -> None:
     """Write the Word documents for PROFILE into a folder, with a manifest of what went in and why.
 
     Give several profiles, or a folder of them, to build each into its own sub-folder of the output folder
     (a batch): one that fails is reported in the summary table and does not stop the others.
     """
     if len(profiles) == 1 and not profiles[0].is_dir():
-        _build_single(ctx, profiles[0], out_dir, force, draft, with_pdf)
+        _build_single(ctx, profiles[0], out_dir, force, draft, with_pdf, toc_pages)
     else:
         _build_batch(ctx, profiles, out_dir, force, draft, with_pdf, jobs)
 
 
-def _build_single(ctx: click.Context, profile: Path, out_dir: Path, force: bool, draft: bool, with_pdf: bool) -> None:
+def _build_single(ctx: click.Context, profile: Path, out_dir: Path, force: bool, draft: bool, with_pdf: bool,
+                  toc_pages: bool | None) -> None:
     from tendergen import api
 
     started = time.perf_counter()
     session = _session(ctx)
-    result = api.build(session, profile, out_dir, force=force, draft=draft)
+    result = api.build(session, profile, out_dir, force=force, draft=draft, toc_pages=_toc_pages(toc_pages),
+                       pdf=with_pdf)
     _warn(result.warnings)
     if result.manifest["draft"]:
         click.echo(f"UTKAST: {len(result.manifest['draft'])} clause(s) not approved: "
@@ -266,15 +271,17 @@ def _build_single(ctx: click.Context, profile: Path, out_dir: Path, force: bool,
         click.echo(f"wrote {out_dir / name} ({len(data) // 1024 + 1} KiB)")
     for name in result.removed:
         click.echo(f"removed {out_dir / name} (no longer part of this build, unchanged since the last one)")
+    if result.pdfs:
+        click.echo(f"wrote {len(result.pdfs)} tagged PDFs in {out_dir / 'pdf'}")
     click.echo(f"{included} clauses in {len(result.files)} documents; manifest: {out_dir / 'manifest.json'} "
                f"({time.perf_counter() - started:.2f} s)")
-    if with_pdf:
-        from tendergen.documents import pdf
 
-        docs = [out_dir / name for name in result.files if name.endswith(".docx")]
-        pdfs, warnings = pdf.convert(docs, out_dir / "pdf")
-        _warn(warnings)
-        click.echo(f"wrote {len(pdfs)} PDFs in {out_dir / 'pdf'} ({time.perf_counter() - started:.2f} s)")
+
+def _toc_pages(choice: bool | None) -> bool:
+    """--toc-pages when given, else whether LibreOffice with its UNO bridge is installed."""
+    from tendergen.documents import pdf
+
+    return pdf.can_paginate() if choice is None else choice
 
 
 def _build_batch(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, force: bool, draft: bool,
@@ -478,9 +485,10 @@ def approve(ctx: click.Context, clause_ids: tuple[str, ...], approver: str, day:
 @click.option("--organisation", help="The municipality's name (default: from tendergen.yaml).")
 @click.option("--force", is_flag=True, help="Overwrite documents even if they were edited after the last build.")
 @click.option("--draft", is_flag=True, help="Allow clauses that are not approved (pages marked UTKAST).")
+@click.option("--pdf", "with_pdf", is_flag=True, help="Also write tagged PDF copies into DIR/pdf/ (LibreOffice).")
 @click.pass_context
 def light(ctx: click.Context, out_dir: Path, answers_file: Path | None, profile_file: Path | None,
-          organisation: str | None, force: bool, draft: bool) -> None:
+          organisation: str | None, force: bool, draft: bool, with_pdf: bool) -> None:
     """Guided interview (in Swedish) for a direct procurement; writes a "kravspecifikation light".
 
     At most 15 plain questions (and the organisation's name first, when tendergen.yaml does not give it
@@ -492,7 +500,8 @@ def light(ctx: click.Context, out_dir: Path, answers_file: Path | None, profile_
 
     session = _session(ctx)
     if profile_file is not None:
-        result = api.rebuild_light(session, profile_file, out_dir, force=force, draft=draft)
+        result = api.rebuild_light(session, profile_file, out_dir, force=force, draft=draft,
+                                   toc_pages=_toc_pages(None), pdf=with_pdf)
         for name in result.files:
             click.echo(f"skrev {out_dir / name}")
         return
@@ -500,7 +509,8 @@ def light(ctx: click.Context, out_dir: Path, answers_file: Path | None, profile_
         outcome = api.answer_interview(session, answers_file, organisation=organisation, notify=_tell)
     else:
         outcome = api.run_interview(session, _ask, organisation=organisation, notify=_tell)
-    result = api.build_light(session, outcome.profile, out_dir, force=force, draft=draft)
+    result = api.build_light(session, outcome.profile, out_dir, force=force, draft=draft,
+                             toc_pages=_toc_pages(None), pdf=with_pdf)
     for name in result.files:
         click.echo(f"skrev {out_dir / name}")
     click.echo(f"{len(outcome.answers)} frågor besvarade; {sum(c['included'] for c in result.manifest['clauses'])} "

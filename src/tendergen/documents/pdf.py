@@ -1,7 +1,12 @@
-"""PDF copies of the built documents through LibreOffice, with the table of contents filled in."""
+"""LibreOffice through its UNO bridge: tagged PDF copies, and the page numbers of each table of contents.
+
+Set TENDERGEN_SOFFICE to the soffice program to use, or to "none" to build without LibreOffice.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -14,15 +19,19 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 
 # Runs under the system Python that has LibreOffice's `uno` module (Debian: python3-uno).
 UNO_SCRIPT = r'''
-import sys, time, subprocess, uno
+import json, sys, time, subprocess, uno
 from com.sun.star.beans import PropertyValue
 
 def prop(name, value):
     p = PropertyValue(); p.Name = name; p.Value = value; return p
 
+def properties(*values):
+    return uno.Any("[]com.sun.star.beans.PropertyValue", tuple(values))
+
 soffice, profile, pipe, out_dir, filter_name, suffix, options, dispatch, *files = sys.argv[1:]
 office = subprocess.Popen([soffice, "-env:UserInstallation=" + profile, "--headless", "--invisible",
                            "--nologo", "--norestore", "--accept=pipe,name=%s;urp;" % pipe])
+tocs = {}
 try:
     resolver = uno.getComponentContext().ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", uno.getComponentContext())
@@ -41,12 +50,26 @@ try:
         if dispatch != "-":
             helper.executeDispatch(doc.getCurrentController().getFrame(), ".uno:" + dispatch, "", 0, ())
         indexes = doc.getDocumentIndexes()
+        name = path.rsplit("/", 1)[-1]
         for i in range(indexes.getCount()):
-            indexes.getByIndex(i).update()
+            index = indexes.getByIndex(i)
+            index.update()
+            if index.supportsService("com.sun.star.text.ContentIndex") and name not in tocs:
+                lines = [line for line in index.getAnchor().getString().splitlines() if line.strip()]
+                tocs[name] = [line.rsplit("\t", 1)[-1].strip() if "\t" in line else "" for line in lines]
         doc.getTextFields().refresh()
-        target = out_dir + "/" + path.rsplit("/", 1)[-1].rsplit(".", 1)[0] + "." + suffix
-        export = (prop("FilterName", filter_name),) + ((prop("FilterOptions", options),) if options != "-" else ())
-        doc.storeToURL(uno.systemPathToFileUrl(target), export)
+        if filter_name != "-":
+            target = out_dir + "/" + name.rsplit(".", 1)[0] + "." + suffix
+            export = [prop("FilterName", filter_name)]
+            if filter_name == "writer_pdf_Export":
+                # Tagged PDF/UA: structure tree, language from the document (sv-SE), title shown, bookmarks.
+                data = properties(prop("UseTaggedPDF", True), prop("PDFUACompliance", True),
+                                  prop("ExportBookmarks", True), prop("DisplayPDFDocTitle", True),
+                                  prop("OpenBookmarkLevels", -1), prop("ExportNotes", False))
+                export.append(PropertyValue("FilterData", 0, data, 0))
+            elif options != "-":
+                export.append(prop("FilterOptions", options))
+            uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(target), properties(*export)))
         doc.close(True)
     try:
         desktop.terminate()
@@ -57,7 +80,26 @@ finally:
         office.wait(timeout=30)
     except subprocess.TimeoutExpired:
         office.kill()
+print(json.dumps(tocs))
 '''
+
+# The same options for `soffice --convert-to` when python3-uno is missing (LibreOffice 7.4 and later).
+CONVERT_TO_PDF = 'pdf:writer_pdf_Export:' + json.dumps({
+    name: {"type": "boolean", "value": "true"}
+    for name in ("UseTaggedPDF", "PDFUACompliance", "ExportBookmarks", "DisplayPDFDocTitle")})
+
+
+def soffice() -> str | None:
+    """The LibreOffice program: TENDERGEN_SOFFICE if set ("none" turns LibreOffice off), else from PATH."""
+    configured = os.environ.get("TENDERGEN_SOFFICE")
+    if configured is not None:
+        return None if configured.strip().lower() in ("", "none", "off", "0") else configured
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def can_paginate() -> bool:
+    """True when LibreOffice and its UNO bridge are there to lay documents out (tables of contents)."""
+    return soffice() is not None and _has_uno()
 
 
 def _has_uno() -> bool:
@@ -69,36 +111,50 @@ def _has_uno() -> bool:
 PDF_EXPORT = ("writer_pdf_Export", "pdf", "-")
 
 
-def convert(documents: Sequence[Path], out_dir: Path, *, export: tuple[str, str, str] = PDF_EXPORT,
+def convert(documents: Sequence[Path], out_dir: Path, *, export: tuple[str, str, str] | None = PDF_EXPORT,
             dispatch: str = "-") -> tuple[list[Path], list[str]]:
-    """Write a PDF of each .docx into out_dir; return the PDFs and any warnings.
+    """Write a (tagged) PDF of each .docx into out_dir; return the PDFs and any warnings."""
+    pdfs, _, warnings = run(documents, out_dir, export=export, dispatch=dispatch)
+    return pdfs, warnings
 
-    `export` is (LibreOffice filter, file suffix, filter options or "-"); `dispatch` an optional UNO
-    command run on each document first (e.g. AcceptAllTrackedChanges), which needs python3-uno.
+
+def run(documents: Sequence[Path], out_dir: Path, *, export: tuple[str, str, str] | None = PDF_EXPORT,
+        dispatch: str = "-") -> tuple[list[Path], dict[str, list[str]], list[str]]:
+    """Open each .docx in LibreOffice once: lay it out, optionally export it, and read its TOC's page numbers.
+
+    `export` is (LibreOffice filter, file suffix, filter options or "-"), or None for no copy; PDFs are
+    tagged (PDF/UA). `dispatch` is an optional UNO command run on each document first (e.g.
+    AcceptAllTrackedChanges), which needs python3-uno. Returns the copies, {file name: page number of each
+    table-of-contents entry}, and warnings.
     """
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise OutputError("--pdf needs LibreOffice, which is not installed", location=Location(str(out_dir)),
-                          hint="apt-get install libreoffice-writer-nogui python3-uno")
+    program = soffice()
+    if program is None:
+        raise OutputError("LibreOffice is needed for this but is not installed (or TENDERGEN_SOFFICE is none)",
+                          location=Location(str(out_dir)), hint="apt-get install libreoffice-writer-nogui python3-uno")
     out_dir.mkdir(parents=True, exist_ok=True)
     warnings: list[str] = []
+    filter_name, suffix, options = export or ("-", "-", "-")
     with tempfile.TemporaryDirectory(prefix="tendergen-lo-") as profile:
         profile_url = Path(profile).as_uri()
         files = [str(p.resolve()) for p in documents]
         if _has_uno():
-            command = [SYSTEM_PYTHON, "-c", UNO_SCRIPT, soffice, profile_url, f"tendergen{Path(profile).name}",
-                       str(out_dir.resolve()), *export, dispatch, *files]
-        elif dispatch != "-":
-            raise OutputError(f"running {dispatch} in LibreOffice needs python3-uno", location=Location(str(out_dir)),
+            command = [SYSTEM_PYTHON, "-c", UNO_SCRIPT, program, profile_url, f"tendergen{Path(profile).name}",
+                       str(out_dir.resolve()), filter_name, suffix, options, dispatch, *files]
+        elif dispatch != "-" or export is None:
+            raise OutputError("this needs LibreOffice's python3-uno", location=Location(str(out_dir)),
                               hint="apt-get install python3-uno")
         else:
-            warnings.append("python3-uno is not installed: the PDFs' tables of contents are not filled in")
-            command = [soffice, f"-env:UserInstallation={profile_url}", "--headless", "--convert-to", "pdf",
+            warnings.append("python3-uno is not installed: the PDFs' tables of contents have no page numbers")
+            target = CONVERT_TO_PDF if filter_name == "writer_pdf_Export" else suffix
+            command = [program, f"-env:UserInstallation={profile_url}", "--headless", "--convert-to", target,
                        "--outdir", str(out_dir), *files]
         result = subprocess.run(command, capture_output=True, text=True, timeout=900)
-    pdfs = [out_dir / f"{p.stem}.{export[1]}" for p in documents]
-    missing = [p.name for p in pdfs if not p.is_file()]
+    copies = [out_dir / f"{p.stem}.{suffix}" for p in documents] if export else []
+    missing = [p.name for p in copies if not p.is_file()]
     if result.returncode != 0 or missing:
         raise OutputError(f"LibreOffice could not convert: {', '.join(missing) or 'see its message'}",
                           location=Location(str(out_dir)), hint=(result.stderr or result.stdout).strip()[-300:])
-    return pdfs, warnings
+    tocs: dict[str, list[str]] = {}
+    if _has_uno():
+        tocs = json.loads(result.stdout.strip().splitlines()[-1] or "{}")
+    return copies, tocs, warnings
