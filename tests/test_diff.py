@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, office
 from tendergen import api
 from tendergen.cli import cli
 from tendergen.core.model import Severity
@@ -137,7 +137,9 @@ def test_libreoffice_accept_all(repo: Path, tmp_path: Path) -> None:
                              "-o", str(out)])
     texts = {}
     for action in ("AcceptAllTrackedChanges", "RejectAllTrackedChanges"):
-        (target,), _ = pdf.convert([out], tmp_path / action, export=("Text (encoded)", "txt", "UTF8"), dispatch=action)
+        with office():
+            (target,), _ = pdf.convert([out], tmp_path / action, export=("Text (encoded)", "txt", "UTF8"),
+                                       dispatch=action)
         texts[action] = " ".join(target.read_text("utf-8").split())
     assert "senast inom 48 timmar" in texts["AcceptAllTrackedChanges"]
     assert "senast inom 12 timmar" not in texts["AcceptAllTrackedChanges"]

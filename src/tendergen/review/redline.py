@@ -159,7 +159,9 @@ def resolve(document_xml: bytes, accept: bool) -> list[tuple[str, list[str]]]:
         style = p.find("w:pPr/w:pStyle", ns)
         name = style.get(f"{{{W}}}val") if style is not None else ""
         if name == "Heading1":
-            result.append(("".join(p.itertext()), []))
+            # A heading's hyphens are Word's non-breaking hyphens (w:noBreakHyphen), shown as "-".
+            result.append(("".join("-" if e.tag == f"{{{W}}}noBreakHyphen" else e.text or ""
+                                   for e in p.iter(f"{{{W}}}t", f"{{{W}}}noBreakHyphen")), []))
             continue
         if name != TEXT_STYLE or not result:
             continue
