@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from pdfcheck import check, outline
-from tendergen.documents.render import LIST_MARKER
+from tendergen.core.text import LIST_MARKER
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
