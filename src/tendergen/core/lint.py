@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from typing import Any
 
 from tendergen.core.model import Clause, Library
 from tendergen.core.text import placeholders
@@ -26,11 +28,14 @@ def _words(text: str) -> list[str]:
 
 
 def _shingles(text: str) -> frozenset[tuple[str, ...]]:
+    """Every run of SHINGLE words (the whole text when it is shorter)."""
     words = _words(text)
-    return frozenset(tuple(words[i:i + SHINGLE]) for i in range(max(len(words) - SHINGLE + 1, 1)))
+    if len(words) < SHINGLE:
+        return frozenset({tuple(words)})
+    return frozenset(zip(*(words[i:] for i in range(SHINGLE)), strict=False))
 
 
-def _similarity(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> float:
+def _similarity(a: frozenset[Hashable], b: frozenset[Hashable]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
@@ -74,13 +79,46 @@ def _clause_findings(c: Clause, library: Library) -> list[TendergenError]:
     return found
 
 
+def _numbered_shingles(texts: Sequence[str]) -> Sequence[frozenset[Hashable]]:
+    """_shingles of each text, each phrase packed into one number: the same sets, faster to hash."""
+    vocabulary: dict[str, int] = {}
+    result: list[frozenset[Hashable]] = []
+    for text in texts:
+        ids = [vocabulary.setdefault(w, len(vocabulary) + 1) for w in _words(text)]
+        if len(ids) < SHINGLE:
+            result.append(frozenset({tuple(ids)}))  # a tuple: never equal to a packed run of words
+        else:
+            result.append(frozenset(a << 72 | b << 48 | c << 24 | d
+                                    for a, b, c, d in zip(ids, ids[1:], ids[2:], ids[3:], strict=False)))
+    if SHINGLE != 4 or len(vocabulary) >= 1 << 24:  # the packing holds four word numbers below 2**24
+        return [_shingles(text) for text in texts]
+    return result
+
+
 def _duplicates(clauses: Sequence[Clause]) -> list[TendergenError]:
+    """Pairs of texts sharing at least NEAR_DUPLICATE of their phrases, found through an index.
+
+    Prefix filtering (exact, no pair is missed): with the phrases of every text in one global order,
+    two sets with Jaccard similarity >= t share a phrase among the first |A| - ceil(t·|A|) + 1 of each.
+    Only pairs that share such a phrase are compared, and each of them exactly as before.
+    """
     found: list[TendergenError] = []
-    shingles = {c.id: _shingles(c.text) for c in clauses}
-    for a, b in combinations(clauses, 2):
-        score = _similarity(shingles[a.id], shingles[b.id])
-        if score >= NEAR_DUPLICATE:
-            found.append(InvalidInput(
-                f"{b.id}: text is a near-duplicate of {a.id} ({score:.0%} shared phrases)",
-                location=b.location, hint="merge the two clauses, or use a parameter for what differs"))
+    shingles = _numbered_shingles([c.text for c in clauses])
+    index: dict[Any, list[int]] = defaultdict(list)
+    for j, phrases in enumerate(shingles):
+        # Any one global order is exact. Words are numbered as first met, so phrases with high numbers
+        # start with words met late, which tend to be rare: these first keeps the candidates few.
+        ordered = sorted(phrases, reverse=True)  # type: ignore[type-var]
+        overlap = math.ceil(NEAR_DUPLICATE * len(ordered) - 1e-9)  # rounding errs towards a longer prefix
+        candidates: set[int] = set()
+        for r in ordered[:len(ordered) - overlap + 1]:
+            candidates.update(index[r])
+            index[r].append(j)
+        for i in sorted(candidates):
+            a, b = clauses[i], clauses[j]
+            score = _similarity(shingles[i], phrases)
+            if score >= NEAR_DUPLICATE:
+                found.append(InvalidInput(
+                    f"{b.id}: text is a near-duplicate of {a.id} ({score:.0%} shared phrases)",
+                    location=b.location, hint="merge the two clauses, or use a parameter for what differs"))
     return found
