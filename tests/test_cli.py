@@ -130,3 +130,18 @@ def test_build_pdf_fills_the_table_of_contents(runner: CliRunner, tmp_path: Path
     assert "Innehållsförteckningen uppdateras" not in text
     assert re.search(r"1\.\s*Definitioner\.{5,}\s*\d+", text), text[:800]
     assert not any(o["file"].startswith("pdf/") for o in json.loads((out / "manifest.json").read_text())["outputs"])
+
+
+def test_help_and_version_load_only_click() -> None:
+    """`--help` and `--version` stay about as fast as importing click: no pathlib, YAML, Jinja, docx…"""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom tendergen.cli import cli\n"
+             "try:\n    cli([sys.argv[1]], prog_name='tendergen')\nexcept SystemExit:\n    pass\n"
+             "heavy = {'pathlib', 'json', 'dataclasses', 'ruamel', 'jinja2', 'jsonschema', 'docx', 'docxtpl',"
+             " 'openpyxl', 'lxml', 'tendergen.errors', 'tendergen.api'}\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))\n")
+    for flag in ("--help", "--version"):
+        out = subprocess.run([sys.executable, "-c", probe, flag], capture_output=True, text=True, check=True)
+        assert out.stdout.splitlines()[-1] == "[]", (flag, out.stdout.splitlines()[-1])

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import sys
-import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from tendergen import __version__
-from tendergen.errors import TendergenError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from tendergen.interview import Prompt, Reply
+else:
+    from tendergen._lazy import Path  # pathlib is imported when a path is first used: `--help` stays fast
 
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -23,6 +23,8 @@ class Cli(click.Group):
     """Turns a TendergenError into its message and exit code; anything else is a bug and shows a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from tendergen.errors import TendergenError
+
         try:
             return super().invoke(ctx)
         except TendergenError as exc:
@@ -63,6 +65,7 @@ def _session(ctx: click.Context) -> Any:
 def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A --date option: a real calendar date, else a usage error (exit 2)."""
     from tendergen import api
+    from tendergen.errors import TendergenError
 
     try:
         return None if value is None else api.check_day(value, param.opts[0])
@@ -73,6 +76,7 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str |
 def _name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A person's name option (--by, --author): one non-empty line, else a usage error (exit 2)."""
     from tendergen import api
+    from tendergen.errors import TendergenError
 
     try:
         return None if value is None else api.check_name(value, param.opts[0])
@@ -121,6 +125,8 @@ def explain(ctx: click.Context, profile: Path, as_json: bool, only: str | None) 
     _warn(loaded.warnings)
     decisions = [d for d in api.decide(session, loaded) if only is None or d.included == (only == "in")]
     if as_json:
+        import json
+
         rows = [{"id": d.clause.id, "version": d.clause.version, "included": d.included, "title": d.clause.title,
                  "document": d.clause.document, "origin": d.clause.origin,
                  "override": str(d.clause.overrides) if d.clause.overrides else None,
@@ -176,6 +182,8 @@ def clauses_list(ctx: click.Context, area: str | None, document: str | None, as_
     chosen = [c for c in _session(ctx).library.clauses
               if (area is None or c.area == area) and (document is None or c.document == document)]
     if as_json:
+        import json
+
         click.echo(json.dumps([{"id": c.id, "version": c.version, "status": c.status, "area": c.area,
                                 "document": c.document, "kind": c.kind, "title": c.title, "origin": c.origin}
                                for c in chosen], ensure_ascii=False, indent=2))
@@ -256,6 +264,8 @@ def build(ctx: click.Context, profiles: tuple[Path, ...], out_dir: Path, force: 
 
 def _build_single(ctx: click.Context, profile: Path, out_dir: Path, force: bool, draft: bool, with_pdf: bool,
                   toc_pages: bool | None) -> None:
+    import time
+
     from tendergen import api
 
     started = time.perf_counter()
@@ -289,6 +299,7 @@ def _build_batch(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, for
     """Build many profiles, each into OUT/<stem>/; a progress bar on a terminal, a summary table at the end."""
     import io
     import os
+    import time
 
     from tendergen import batch
     from tendergen.errors import InvalidInput
@@ -476,7 +487,7 @@ def approve(ctx: click.Context, clause_ids: tuple[str, ...], approver: str, day:
 
 
 @cli.command()
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("light"),
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default="light",
               show_default=True, help="Folder for profil.yaml and the documents (created if missing).")
 @click.option("--answers", "answers_file", type=EXISTING_FILE,
               help="Answer the questions from this YAML file (question id: answer) instead of interactively.")
