@@ -1,6 +1,27 @@
-"""The public façade: load a workspace, library and profile; select; build. The CLI wraps these."""
+"""The public façade: everything a front end needs. The CLI wraps these; a web form can too.
+
+Load a workspace and its library (`open_session`), validate profiles, decide which clauses apply, build the
+documents (full tenders and the light interview's), verify a build, import suppliers' answers, compare
+library versions for legal review and approve clauses. Errors are `TendergenError`s with a location.
+"""
 
 from __future__ import annotations
+
+__all__ = [
+    # sessions, profiles and decisions
+    "Session", "open_session", "open_library", "library_at", "load_profile", "load_profiles", "decide",
+    "default_profile_dirs", "template_path", "today", "check_day", "check_name",
+    # building and checking builds
+    "BuildResult", "JSON", "Manifest", "build", "render_build", "lay_out", "manifest", "verify", "import_answers",
+    # the light interview
+    "LIGHT_PROFILE", "interview_context", "run_interview", "answer_interview", "build_light", "rebuild_light",
+    # library review
+    "diff", "review_docx", "approve",
+    # the types these take and return
+    "AnswerReport", "Change", "Clause", "Decision", "Library", "Profile", "Workspace", "Ask", "BACK", "Context",
+    "Notify", "Outcome", "ProfileData", "Prompt", "Question", "Reply",
+    "InvalidInput", "Location", "OutputError", "TendergenError",
+]
 
 import datetime as dt
 import hashlib
@@ -13,22 +34,29 @@ from typing import Any
 
 from tendergen import __version__, interview
 from tendergen.core import load, select, validate
-from tendergen.core.model import Decision, Library, Profile
+from tendergen.core.model import Clause, Decision, Library, Profile
+from tendergen.core.validate import Workspace
 from tendergen.core.words import reason_text
 from tendergen.documents import matrix, render
+from tendergen.documents.matrix import AnswerReport
 from tendergen.documents.output import read_manifest, sha256, write_build
-from tendergen.errors import InvalidInput, Location, TendergenError
-from tendergen.interview import ProfileData
+from tendergen.errors import InvalidInput, Location, OutputError, TendergenError
+from tendergen.interview import BACK, Ask, Context, Notify, Outcome, ProfileData, Prompt, Question, Reply
+from tendergen.review.diff import Change
+
+JSON = str | int | float | bool | None | list["JSON"] | dict[str, "JSON"]
+Manifest = dict[str, JSON]  # manifest.json: what went into a build and why
 
 
 @dataclass(frozen=True)
 class Session:
     """A loaded workspace: its settings, the layered library and a fingerprint of each layer."""
 
-    workspace: validate.Workspace
+    workspace: Workspace
     workspace_path: Path | None
     library: Library
     layers: tuple[load.LibrarySources, ...]
+    workspace_sha256: str = ""  # of tendergen.yaml as read
 
     def library_inputs(self) -> list[dict[str, str]]:
         return [{"role": f"library ({layer.origin})", "name": self.input_name(layer.folder),
@@ -92,7 +120,8 @@ def open_session(workspace_file: Path | None = None, start: Path | None = None, 
     from dataclasses import replace
 
     path = workspace_file or load.find_workspace(start or Path.cwd())
-    ws = validate.workspace(load.read_yaml(path)) if path else validate.Workspace()
+    source = load.read_yaml(path) if path else None
+    ws = validate.workspace(source) if source else Workspace()
     for folder in [*clause_folders, *([templates] if templates else [])]:
         if not folder.is_dir():
             raise InvalidInput("folder not found", location=Location(load.where(folder)),
@@ -100,7 +129,7 @@ def open_session(workspace_file: Path | None = None, start: Path | None = None, 
     ws = replace(ws, clause_folders=(*ws.clause_folders, *(f.resolve() for f in clause_folders)),
                  templates=templates.resolve() if templates else ws.templates)
     library, layers = open_library(load.data_root() / "clauses", ws.clause_folders, cache=cache)
-    return Session(ws, path, library, layers)
+    return Session(ws, path, library, layers, sha256(source.raw) if source else "")
 
 
 def open_library(base: Path, extra: Sequence[Path] = (), *, cache: bool = False
@@ -154,7 +183,7 @@ def library_at(session: Session, spec: str, scratch: Path) -> Library:
     return open_library(base, [scratch / f for f in layered])[0]
 
 
-def diff(session: Session, old_spec: str, new_spec: str, profile_dirs: Sequence[Path] = ()) -> tuple[Any, ...]:
+def diff(session: Session, old_spec: str, new_spec: str, profile_dirs: Sequence[Path] = ()) -> tuple[Change, ...]:
     """Compare two library versions; with profiles, measure scope changes and list each change's impact."""
     import tempfile
 
@@ -194,6 +223,7 @@ def default_profile_dirs(session: Session) -> list[Path]:
 
 
 def load_profile(session: Session, path: Path) -> Profile:
+    """Read and validate one profile against the session's library."""
     return validate.profile(load.read_yaml(path), session.library,
                             organisation=session.workspace.organisation, today=today())
 
@@ -213,6 +243,7 @@ def load_profiles(session: Session, paths: Sequence[Path]) -> list[Profile]:
 
 
 def decide(session: Session, profile: Profile) -> tuple[Decision, ...]:
+    """One decision per clause (and per own requirement), each with the reasons that decided it."""
     return select.select(session.library, profile)
 
 
@@ -226,21 +257,36 @@ def template_path(session: Session, document_id: str) -> Path:
 
 @dataclass(frozen=True)
 class BuildResult:
+    """What a build wrote: the files (name -> bytes), the manifest, the stale outputs it removed, warnings."""
+
     files: dict[str, bytes]
-    manifest: dict[str, Any]
+    manifest: Manifest
     removed: tuple[str, ...]
     warnings: tuple[str, ...]
     pdfs: tuple[Path, ...] = ()
+    included: int = 0  # clauses in the documents
+    draft: tuple[str, ...] = ()  # included clauses that are not approved (pages marked UTKAST)
+
+
+def _result(profile: Profile, files: dict[str, bytes], data: dict[str, Any], removed: list[str],
+            warnings: Sequence[str] = (), pdfs: tuple[Path, ...] = ()) -> BuildResult:
+    return BuildResult(files, data, tuple(removed), (*profile.warnings, *warnings), pdfs,
+                       sum(bool(c["included"]) for c in data["clauses"]), tuple(data["draft"]))
 
 
 def render_build(session: Session, raw: load.Source, *, draft: bool = False, light: bool = False
-                 ) -> tuple[Profile, dict[str, bytes], dict[str, Any]]:
+                 ) -> tuple[Profile, dict[str, bytes], Manifest]:
     """Everything a build produces, in memory: nothing is written.
 
     Clauses that are not approved (draft, or changed since approval) stop the build unless `draft`, which
     marks every page UTKAST. `light` gives the direct-procurement set: the one-document specification,
     the lathund, the contract terms and the annexes the rules select.
     """
+    return _render_build(session, raw, draft=draft, light=light)
+
+
+def _render_build(session: Session, raw: load.Source, *, draft: bool, light: bool
+                  ) -> tuple[Profile, dict[str, bytes], dict[str, Any]]:
     profile = validate.profile(raw, session.library, organisation=session.workspace.organisation, today=today())
     decisions = select.select(session.library, profile)
     unapproved = [d.clause for d in decisions if d.included and not d.clause.is_approved]
@@ -260,16 +306,15 @@ def render_build(session: Session, raw: load.Source, *, draft: bool = False, lig
         template = template_path(session, document_id)
         files[f"{document_id}.docx"] = render.render_docx(template, ctx, load.where(template))
         templates.append({"role": "template", "name": session.input_name(template),
-                          "sha256": sha256(template.read_bytes())})
+                          "sha256": sha256(load.read_bytes(template))})
     matrix_rows = [] if light else matrix.rows(profile, session.library, decisions)
     if matrix_rows:
         files[matrix.FILE] = matrix.write_xlsx(profile, matrix_rows)
     inputs = [{"role": "profile", "name": raw.path.name, "sha256": sha256(raw.raw)}]
     if session.workspace_path:
-        inputs.append({"role": "workspace", "name": session.workspace_path.name,
-                       "sha256": sha256(session.workspace_path.read_bytes())})
+        inputs.append({"role": "workspace", "name": session.workspace_path.name, "sha256": session.workspace_sha256})
     inputs += session.library_inputs() + templates
-    data = manifest(profile, session.library, decisions, inputs, files)
+    data = _manifest(profile, session.library, decisions, inputs, files)
     data["draft"] = [c.id for c in unapproved]
     if matrix_rows:
         data["matrix"] = {"file": matrix.FILE, "checksum": matrix.checksum(profile.reference, matrix_rows),
@@ -277,7 +322,7 @@ def render_build(session: Session, raw: load.Source, *, draft: bool = False, lig
     return profile, files, data
 
 
-def lay_out(files: dict[str, bytes], data: dict[str, Any], *, toc_pages: bool, pdf_dir: Path | None
+def lay_out(files: dict[str, bytes], data: Manifest, *, toc_pages: bool, pdf_dir: Path | None
             ) -> tuple[dict[str, bytes], list[Path], list[str]]:
     """One LibreOffice run over the Word documents: TOC page numbers and tagged PDF copies.
 
@@ -307,8 +352,9 @@ def lay_out(files: dict[str, bytes], data: dict[str, Any], *, toc_pages: bool, p
                                 "left without page numbers")
             else:
                 files[name] = paged
-        data["outputs"] = [{"file": name, "sha256": sha256(content), "bytes": len(content)}
-                           for name, content in files.items()]
+        outputs: list[JSON] = [{"file": name, "sha256": sha256(content), "bytes": len(content)}
+                               for name, content in files.items()]
+        data["outputs"] = outputs
     return files, copies, warnings
 
 
@@ -330,12 +376,12 @@ def build(session: Session, profile_path: Path, out_dir: Path, *, force: bool = 
     """
     import tempfile
 
-    profile, files, data = render_build(session, load.read_yaml(profile_path), draft=draft)
+    profile, files, data = _render_build(session, load.read_yaml(profile_path), draft=draft, light=False)
     with tempfile.TemporaryDirectory(prefix="tendergen-pdf-") as staging:
         files, staged, warnings = lay_out(files, data, toc_pages=toc_pages, pdf_dir=Path(staging) if pdf else None)
         removed = write_build(out_dir, files, data, force=force)
         pdfs = _publish_pdfs(staged, out_dir)
-    return BuildResult(files, data, tuple(removed), (*profile.warnings, *warnings), pdfs)
+    return _result(profile, files, data, removed, warnings, pdfs)
 
 
 def build_light(session: Session, profile: ProfileData, out_dir: Path, *, force: bool = False,
@@ -350,9 +396,8 @@ def build_light(session: Session, profile: ProfileData, out_dir: Path, *, force:
 def rebuild_light(session: Session, profile_path: Path, out_dir: Path, *, force: bool = False,
                   draft: bool = False, toc_pages: bool = False, pdf: bool = False) -> BuildResult:
     """Rebuild the direct-procurement documents from a saved (perhaps edited) profil.yaml, kept as it is."""
-    saved = load.read_yaml(profile_path)
+    text = load.read_text(profile_path)
     path = out_dir / LIGHT_PROFILE
-    text = saved.raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as saved: universal newlines
     source = load.Source(load.parse_yaml(text, load.where(path)), load.where(path), path, text.encode("utf-8"))
     return _build_light(session, source, out_dir, force=force, draft=draft, toc_pages=toc_pages, pdf=pdf)
 
@@ -361,14 +406,14 @@ def _build_light(session: Session, source: load.Source, out_dir: Path, *, force:
                  toc_pages: bool, pdf: bool) -> BuildResult:
     import tempfile
 
-    profile, files, data = render_build(session, source, draft=draft, light=True)
+    profile, files, data = _render_build(session, source, draft=draft, light=True)
     with tempfile.TemporaryDirectory(prefix="tendergen-pdf-") as staging:
         files, staged, warnings = lay_out(files, data, toc_pages=toc_pages, pdf_dir=Path(staging) if pdf else None)
         files = {LIGHT_PROFILE: source.raw, **files}
         data["outputs"].insert(0, {"file": LIGHT_PROFILE, "sha256": sha256(source.raw), "bytes": len(source.raw)})
         removed = write_build(out_dir, files, data, force=force)
         pdfs = _publish_pdfs(staged, out_dir)
-    return BuildResult(files, data, tuple(removed), (*profile.warnings, *warnings), pdfs)
+    return _result(profile, files, data, removed, warnings, pdfs)
 
 
 def interview_context(session: Session, organisation: str | None = None) -> interview.Context:
@@ -402,19 +447,24 @@ def verify(out_dir: Path) -> list[tuple[str, str]]:
         if not path.is_file():
             state = "missing"
         else:
-            state = "ok" if sha256(path.read_bytes()) == entry["sha256"] else "edited"
+            state = "ok" if sha256(load.read_bytes(path)) == entry["sha256"] else "edited"
         result.append((entry["file"], state))
     return result
 
 
-def import_answers(matrix_path: Path, build_dir: Path) -> matrix.AnswerReport:
+def import_answers(matrix_path: Path, build_dir: Path) -> AnswerReport:
     """Read a supplier's filled requirement matrix and check it against the build it came from."""
     return matrix.read_answers(matrix_path, read_manifest(build_dir))
 
 
 def manifest(profile: Profile, library: Library, decisions: Sequence[Decision],
-             inputs: list[dict[str, str]], files: dict[str, bytes]) -> dict[str, Any]:
+             inputs: list[dict[str, str]], files: dict[str, bytes]) -> Manifest:
     """What went into a build and why: reproducible (no wall-clock time, no absolute paths)."""
+    return _manifest(profile, library, decisions, inputs, files)
+
+
+def _manifest(profile: Profile, library: Library, decisions: Sequence[Decision],
+              inputs: list[dict[str, str]], files: dict[str, bytes]) -> dict[str, Any]:
     return {
         "tool": f"tendergen {__version__}",
         "library": {"name": library.name, "version": library.version},
@@ -441,11 +491,7 @@ def manifest(profile: Profile, library: Library, decisions: Sequence[Decision],
     }
 
 
-__all__ = ["BuildResult", "Location", "Session", "TendergenError", "build", "decide", "load_profile",
-           "load_profiles", "open_session", "render_build"]
-
-
-def review_docx(session: Session, changes: Sequence[Any], old_spec: str, new_spec: str, *, author: str,
+def review_docx(session: Session, changes: Sequence[Change], old_spec: str, new_spec: str, *, author: str,
                 date: str) -> bytes:
     """The legal-review document: tracked changes per clause, rendered through the house template."""
     from tendergen.review import redline
@@ -501,7 +547,7 @@ def approve(session: Session, ids: Sequence[str], by: str, day: str) -> list[str
     changed = []
     for file, file_ids in by_file.items():
         path = Path(file)
-        text, done = approved_yaml(path.read_text("utf-8"), set(file_ids), by, day, load.where(path))
+        text, done = approved_yaml(load.read_text(path), set(file_ids), by, day, load.where(path))
         atomic_write(path, text.encode("utf-8"))
         changed.append(load.where(path))
     return changed

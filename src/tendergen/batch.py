@@ -93,9 +93,9 @@ def _build_one(profile: Path, folder: Path, force: bool, draft: bool) -> Outcome
         detail = "".join(traceback.format_exception(exc)).rstrip()
         return Outcome(profile, folder, False, error=f"internal error (please report it):\n{detail}", exit_code=1,
                        seconds=time.perf_counter() - started)
-    return Outcome(profile, folder, True, clauses=sum(c["included"] for c in result.manifest["clauses"]),
+    return Outcome(profile, folder, True, clauses=result.included,
                    documents=len(result.files), seconds=time.perf_counter() - started, warnings=result.warnings,
-                   draft=tuple(result.manifest["draft"]))
+                   draft=result.draft)
 
 
 def run(session: api.Session, profiles: Sequence[Path], out_dir: Path, *, jobs: int | None = None,

@@ -273,10 +273,9 @@ def _build_single(ctx: click.Context, profile: Path, out_dir: Path, force: bool,
     result = api.build(session, profile, out_dir, force=force, draft=draft, toc_pages=_toc_pages(toc_pages),
                        pdf=with_pdf)
     _warn(result.warnings)
-    if result.manifest["draft"]:
-        click.echo(f"UTKAST: {len(result.manifest['draft'])} clause(s) not approved: "
-                   + ", ".join(result.manifest["draft"]), err=True)
-    included = sum(c["included"] for c in result.manifest["clauses"])
+    if result.draft:
+        click.echo(f"UTKAST: {len(result.draft)} clause(s) not approved: " + ", ".join(result.draft), err=True)
+    included = result.included
     for name, data in result.files.items():
         click.echo(f"wrote {out_dir / name} ({len(data) // 1024 + 1} KiB)")
     for name in result.removed:
@@ -524,7 +523,7 @@ def light(ctx: click.Context, out_dir: Path, answers_file: Path | None, profile_
                              toc_pages=_toc_pages(None), pdf=with_pdf)
     for name in result.files:
         click.echo(f"skrev {out_dir / name}")
-    click.echo(f"{len(outcome.answers)} frågor besvarade; {sum(c['included'] for c in result.manifest['clauses'])} "
+    click.echo(f"{len(outcome.answers)} frågor besvarade; {result.included} "
                "klausuler valda.")
 
 

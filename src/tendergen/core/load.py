@@ -181,24 +181,38 @@ def _located(node: Any, constructor: Any, label: str) -> Any:
     return _scalar(node, constructor, label)
 
 
-def read_yaml(path: Path) -> Source:
-    """Read and parse one YAML file."""
-    label = where(path)
+def read_bytes(path: Path) -> bytes:
+    """Read one file as bytes (a template, a workbook, a built output), with a located error if it cannot be."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as exc:
-        raise InvalidInput("file not found", location=Location(label), hint="check the path") from exc
+        raise InvalidInput("file not found", location=Location(where(path)), hint="check the path") from exc
     except OSError as exc:
-        raise InvalidInput(f"cannot read file: {exc.strerror}", location=Location(label),
+        raise InvalidInput(f"cannot read file: {exc.strerror}", location=Location(where(path)),
                            hint="check that the path is a readable file") from exc
+
+
+def decode(raw: bytes, label: str) -> str:
+    """UTF-8 text, or InvalidInput at the line and column of the first byte that is not UTF-8."""
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - raw.rfind(b"\n", 0, exc.start)
         raise InvalidInput(f"file is not UTF-8 text (byte 0x{raw[exc.start]:02X})", location=Location(label, line, col),
                            hint="save the file as UTF-8") from exc
-    return Source(parse_yaml(text, label), label, path, raw)
+
+
+def read_text(path: Path) -> str:
+    """Read one UTF-8 text file with universal newlines (as `Path.read_text` does)."""
+    return decode(read_bytes(path), where(path)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_yaml(path: Path) -> Source:
+    """Read and parse one YAML file."""
+    label = where(path)
+    raw = read_bytes(path)
+    return Source(parse_yaml(decode(raw, label), label), label, path, raw)
 
 
 @cache

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tendergen.core.load import where
+from tendergen.core.load import read_bytes, where
 from tendergen.core.model import Decision, Library, Profile
 from tendergen.documents import theme
 from tendergen.errors import InvalidInput, Location
@@ -206,8 +206,9 @@ def read_answers(path: Path, manifest: Mapping[str, Any]) -> AnswerReport:
         raise InvalidInput("the build has no requirement matrix to compare answers with", location=Location(label),
                            hint="give the build folder of the tender whose kravmatris.xlsx the supplier answered")
     expected = manifest["matrix"]
+    data = read_bytes(path)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
         raise InvalidInput("cannot read the matrix as an .xlsx workbook", location=Location(label),
                            hint="the supplier must return the kravmatris.xlsx file of this tender") from exc
