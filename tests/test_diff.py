@@ -12,13 +12,13 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, office
+from redline_tools import expected_paragraphs, resolve
 from tendergen import api
 from tendergen.cli import cli
 from tendergen.core.model import Severity
 from tendergen.core.words import impact_text
 from tendergen.documents import pdf
 from tendergen.documents.render import default_text, text_environment
-from tendergen.review import redline
 from tendergen.review.diff import Finding, Kind, editorial
 
 
@@ -117,15 +117,15 @@ def test_docx_accept_gives_new_text_and_reject_gives_old(repo: Path, changes: di
     assert_valid_docx(out)
     xml = zipfile.ZipFile(out).read("word/document.xml")
     assert b'w:author="Kommunjurist"' in xml and b"<w:ins " in xml and b"<w:del " in xml
-    accepted = dict(redline.resolve(xml, accept=True))
-    rejected = dict(redline.resolve(xml, accept=False))
+    accepted = dict(resolve(xml, accept=True))
+    rejected = dict(resolve(xml, accept=False))
     env = text_environment()
     for cid, change in changes.items():
         heading = f"{cid} – {change.title}"  # type: ignore[attr-defined]
         new = default_text(change.new, env) if change.kind is not Kind.REMOVED else ""  # type: ignore[attr-defined]
         old = default_text(change.old, env) if change.old else ""  # type: ignore[attr-defined]
-        assert accepted[heading] == redline.expected_paragraphs(new), cid
-        assert rejected[heading] == redline.expected_paragraphs(old), cid
+        assert accepted[heading] == expected_paragraphs(new), cid
+        assert rejected[heading] == expected_paragraphs(old), cid
 
 
 def test_libreoffice_accept_all(repo: Path, tmp_path: Path) -> None:

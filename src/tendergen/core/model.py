@@ -127,7 +127,6 @@ class Threshold:
     verified: bool
     location: Location
     valid_to: str = ""
-    amount_eur: int | None = None
     legal_basis: LegalRef | None = None
 
     def valid_on(self, day: str) -> bool:
@@ -148,7 +147,6 @@ class Fact:
     type: str
     description: str
     schema: Mapping[str, Any]
-    derived: bool = False
 
 
 @dataclass(frozen=True)

@@ -203,13 +203,6 @@ def editorial(old: str, new: str) -> bool:
     return True
 
 
-def summary(changes: Sequence[Change]) -> Mapping[str, int]:
-    counts: dict[str, int] = {}
-    for c in changes:
-        counts[c.kind.value] = counts.get(c.kind.value, 0) + 1
-    return counts
-
-
 def impact(changes: Sequence[Change], old: Library, new: Library, old_profiles: Mapping[str, Profile],
            new_profiles: Mapping[str, Profile]) -> dict[str, list[Impact]]:
     """For each changed clause: the profiles that now get it or lose it, or get a different text."""

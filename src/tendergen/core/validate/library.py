@@ -56,7 +56,7 @@ def _read_meta(layer: LibrarySources, meta: _Meta, problems: Problems) -> None:
                 lb = t.get("legal_basis")
                 meta.thresholds[t["id"]] = Threshold(
                     id=t["id"], name=t["name"], amount_sek=t["amount_sek"], valid_from=t["valid_from"],
-                    valid_to=t.get("valid_to", ""), amount_eur=t.get("amount_eur"), source=t["source"],
+                    valid_to=t.get("valid_to", ""), source=t["source"],
                     verified=t["verified"], location=locate(source.tree, ["thresholds", i], source.label),
                     legal_basis=LegalRef(lb["ref"], lb.get("provision")) if lb else None,
                 )

@@ -15,10 +15,10 @@ def facts(profile_schema: Mapping[str, Any]) -> Mapping[str, Fact]:
     result: dict[str, Fact] = {}
     declared = profile_schema["properties"]["facts"]["properties"]
     derived = profile_schema.get("x-derived-facts", {})
-    for derived_flag, group in ((False, declared), (True, derived)):
+    for group in (declared, derived):
         for name, schema in group.items():
             kind = "enum" if "enum" in schema else schema.get("type", "string")
-            result[name] = Fact(name, kind, schema.get("description", ""), frozen(schema), derived_flag)
+            result[name] = Fact(name, kind, schema.get("description", ""), frozen(schema))
     return frozen(result)
 
 
@@ -80,11 +80,3 @@ def rule_from_data(node: Any) -> Rule | None:
         return Rule("test", fact=str(key), test=str(test), value=expected)
     return Rule("test", fact=str(key), test="eq", value=value)
 
-
-def rule_facts(r: Rule | None) -> set[str]:
-    """Every fact a rule mentions."""
-    if r is None:
-        return set()
-    if r.op == "test":
-        return {r.fact}
-    return set().union(*(rule_facts(c) for c in r.children))
