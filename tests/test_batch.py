@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from tendergen import api, batch
 from tendergen.cli import cli
+from tendergen.errors import OutputError
 
 ROOT = Path(__file__).resolve().parent.parent
 ENKAT = ROOT / "examples" / "direktupphandling-enkatverktyg.yaml"
@@ -114,3 +115,20 @@ def test_an_empty_folder_is_an_error(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["build", str(tmp_path / "empty"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 3 and "no profiles" in result.stderr
     shutil.rmtree(tmp_path / "empty")
+
+
+def test_build_options_reach_every_build(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[dict[str, bool]] = []
+
+    def fake(s: api.Session, profile: Path, out: Path, **options: bool) -> api.BuildResult:
+        seen.append(options)
+        raise OutputError("not built in this test")
+
+    monkeypatch.setattr(api, "build", fake)
+    result = runner.invoke(cli, ["build", str(HARDVARA), str(ENKAT), "-o", str(tmp_path), "-j", "1", "--draft",
+                                 "--toc-pages", "--pdf"])
+    assert result.exit_code == 4 and "0 built, 2 failed" in result.stdout
+    assert seen == [{"force": False, "draft": True, "toc_pages": True, "pdf": True}] * 2
+    seen.clear()
+    runner.invoke(cli, ["build", str(HARDVARA), str(ENKAT), "-o", str(tmp_path), "-j", "1", "--force"])
+    assert seen == [{"force": True, "draft": False, "toc_pages": False, "pdf": False}] * 2

@@ -17,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tendergen import api
 from tendergen.core import load
@@ -74,18 +75,18 @@ def folders(profiles: Sequence[Path], out_dir: Path) -> list[Path]:
 _session: api.Session | None = None
 
 
-def _init(workspace_file: Path | None, options: dict[str, bool]) -> None:
+def _init(workspace_file: Path | None, options: dict[str, Any]) -> None:
     """Worker start: keep an inherited (forked) session, or load the library once."""
     global _session
     if _session is None:
-        _session = api.open_session(workspace_file, **options)  # type: ignore[arg-type]
+        _session = api.open_session(workspace_file, **options)
 
 
-def _build_one(profile: Path, folder: Path, force: bool, draft: bool) -> Outcome:
+def _build_one(profile: Path, folder: Path, options: dict[str, bool]) -> Outcome:
     assert _session is not None
     started = time.perf_counter()
     try:
-        result = api.build(_session, profile, folder, force=force, draft=draft)
+        result = api.build(_session, profile, folder, **options)
     except TendergenError as exc:
         return Outcome(profile, folder, False, error=str(exc),
                        exit_code=exc.exit_code, seconds=time.perf_counter() - started)
@@ -99,13 +100,16 @@ def _build_one(profile: Path, folder: Path, force: bool, draft: bool) -> Outcome
 
 
 def run(session: api.Session, profiles: Sequence[Path], out_dir: Path, *, jobs: int | None = None,
-        force: bool = False, draft: bool = False, session_options: dict[str, bool] | None = None,
-        on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+        force: bool = False, draft: bool = False, toc_pages: bool = False, pdf: bool = False,
+        session_options: dict[str, Any] | None = None, on_done: Callable[[Outcome], None] | None = None
+        ) -> list[Outcome]:
     """Build every profile into its own folder under out_dir; outcomes in the order of `profiles`.
 
-    `jobs` worker processes (default: the number of cores; 1 builds in this process). `session_options`
-    are passed to `api.open_session` by workers that cannot inherit the session.
+    `jobs` worker processes (default: the number of cores; 1 builds in this process). The build options
+    are api.build's. `session_options` are passed to `api.open_session` by workers that cannot inherit
+    the session.
     """
+    options = {"force": force, "draft": draft, "toc_pages": toc_pages, "pdf": pdf}
     global _session
     targets = folders(profiles, out_dir)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(profiles) or 1))
@@ -114,7 +118,7 @@ def run(session: api.Session, profiles: Sequence[Path], out_dir: Path, *, jobs: 
     try:
         if jobs == 1:
             for i, (profile, folder) in enumerate(zip(profiles, targets, strict=True)):
-                outcomes[i] = _build_one(profile, folder, force, draft)
+                outcomes[i] = _build_one(profile, folder, options)
                 if on_done:
                     on_done(outcomes[i])
         else:
@@ -123,7 +127,7 @@ def run(session: api.Session, profiles: Sequence[Path], out_dir: Path, *, jobs: 
             with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init,
                                      initargs=(session.workspace_path, session_options or {})) as pool:
                 futures: dict[Future[Outcome], int] = {
-                    pool.submit(_build_one, profile, folder, force, draft): i
+                    pool.submit(_build_one, profile, folder, options): i
                     for i, (profile, folder) in enumerate(zip(profiles, targets, strict=True))}
                 for future in as_completed(futures):
                     i = futures[future]

@@ -244,8 +244,9 @@ def clauses_show(ctx: click.Context, clause_id: str) -> None:
 @click.option("--pdf", "with_pdf", is_flag=True,
               help="Also write tagged (accessible) PDF copies into DIR/pdf/ through LibreOffice.")
 @click.option("--toc-pages/--no-toc-pages", default=None,
-              help="Page numbers in the tables of contents, laid out by LibreOffice (default: when it is "
-                   "installed; single profile only). Without them the contents are links to the headings.")
+              help="Page numbers in the tables of contents, laid out by LibreOffice (default: for a single profile "
+                   "when it is installed; for several only when asked). Without them the contents are links to "
+                   "the headings.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Several profiles: build this many at a time in worker processes. Default: the number of cores.")
 @click.pass_context
@@ -259,7 +260,7 @@ def build(ctx: click.Context, profiles: tuple[Path, ...], out_dir: Path, force: 
     if len(profiles) == 1 and not profiles[0].is_dir():
         _build_single(ctx, profiles[0], out_dir, force, draft, with_pdf, toc_pages)
     else:
-        _build_batch(ctx, profiles, out_dir, force, draft, with_pdf, jobs)
+        _build_batch(ctx, profiles, out_dir, force, draft, with_pdf, bool(toc_pages), jobs)
 
 
 def _build_single(ctx: click.Context, profile: Path, out_dir: Path, force: bool, draft: bool, with_pdf: bool,
@@ -294,7 +295,7 @@ def _toc_pages(choice: bool | None) -> bool:
 
 
 def _build_batch(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, force: bool, draft: bool,
-                 with_pdf: bool, jobs: int | None) -> None:
+                 with_pdf: bool, toc_pages: bool, jobs: int | None) -> None:
     """Build many profiles, each into OUT/<stem>/; a progress bar on a terminal, a summary table at the end."""
     import io
     import os
@@ -315,15 +316,8 @@ def _build_batch(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, for
     with click.progressbar(length=len(profiles), label=f"building {len(profiles)} profiles ({workers} jobs)",
                            file=sys.stderr if show_bar else io.StringIO(), show_pos=True) as bar:
         outcomes = batch.run(session, profiles, out_dir, jobs=workers, force=force, draft=draft,
-                             session_options=ctx.obj.get("session_options"), on_done=lambda _: bar.update(1))
-    if with_pdf:
-        from tendergen.documents import pdf
-
-        for outcome in outcomes:
-            if outcome.built:
-                docs = sorted(outcome.folder.glob("*.docx"))
-                _, warnings = pdf.convert(docs, outcome.folder / "pdf")
-                _warn(warnings)
+                             toc_pages=toc_pages, pdf=with_pdf, session_options=ctx.obj.get("session_options"),
+                             on_done=lambda _: bar.update(1))
     click.echo(summary_table(outcomes, out_dir))
     for outcome in outcomes:
         for warning in outcome.warnings:
