@@ -83,11 +83,13 @@ def contract_names(profile: Profile) -> dict[str, str]:
 
 
 def text_environment() -> Any:
-    """The sandbox for clause texts: plain text out (escaping happens in the .docx stage)."""
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    """The sandbox for clause texts: plain text out (escaping happens in the .docx stage).
 
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    One per process, compiling each distinct clause text once (see documents.compiled).
+    """
+    from tendergen.documents import compiled
+
+    return compiled.environment(autoescape=False)
 
 
 def paragraphs(text: str) -> list[dict[str, Any]]:
@@ -322,17 +324,17 @@ def render_docx(template: Path, ctx: Mapping[str, Any], label: str) -> bytes:
     """Render one docxtpl template with autoescape in the sandbox; return reproducible .docx bytes."""
     import datetime as dt
 
-    from docxtpl import DocxTemplate
-    from jinja2 import StrictUndefined, TemplateError
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2 import TemplateError
+
+    from tendergen.documents import compiled
 
     where = Location(label)
     try:
-        tpl = DocxTemplate(str(template))
+        tpl = compiled.template(template)
     except Exception as exc:  # docx/zip libraries raise many types for a broken file
         raise OutputError(f"cannot open Word template: {exc}", location=where,
                           hint="the template must be a .docx saved by Word or LibreOffice") from exc
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    env = compiled.environment(autoescape=True)  # each template part compiled once per process
     try:
         tpl.render(dict(ctx), jinja_env=env, autoescape=True)
     except (TemplateError, TypeError, AttributeError, ValueError) as exc:
@@ -356,9 +358,13 @@ def render_docx(template: Path, ctx: Mapping[str, Any], label: str) -> bytes:
     props.modified = day
     props.revision = 1
     props.language = "sv-SE"
+    stamp = (day.year, day.month, day.day, 0, 0, 0)
+    files = compiled.members(tpl)
+    if files is not None:  # zipped once, straight into the reproducible zip
+        return zip_files(files, stamp, label)
     buffer = io.BytesIO()
     tpl.save(buffer)
-    return reproducible_zip(buffer.getvalue(), (day.year, day.month, day.day, 0, 0, 0), label)
+    return reproducible_zip(buffer.getvalue(), stamp, label)
 
 
 def word_structure(document: Any, ctx: Mapping[str, Any]) -> None:
@@ -387,11 +393,16 @@ def reproducible_zip(data: bytes, stamp: tuple[int, int, int, int, int, int], la
     Every XML part is parsed again on the way: a document that is not well-formed XML never reaches disk.
     """
     source = zipfile.ZipFile(io.BytesIO(data))
-    names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+    return zip_files({name: source.read(name) for name in source.namelist()}, stamp, label)
+
+
+def zip_files(files: Mapping[str, bytes], stamp: tuple[int, int, int, int, int, int], label: str) -> bytes:
+    """The reproducible zip of {name: bytes}: fixed timestamps, [Content_Types].xml first, then by name."""
+    names = sorted(files, key=lambda n: (n != "[Content_Types].xml", n))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in names:
-            part = source.read(name)
+            part = files[name]
             if name.endswith((".xml", ".rels")):
                 check_xml(part, f"{label} [{name}]")
             info = zipfile.ZipInfo(name, date_time=(min(max(stamp[0], 1980), 2107), *stamp[1:]))
