@@ -151,3 +151,30 @@ def test_no_heading_ends_a_page(built_examples: dict[str, Path], example_pdfs: d
                 if last in headings:
                     stranded.append(f"{key} p. {number}: {body_lines[-1]}")
     assert not stranded, stranded
+
+
+def assert_print_ready(ws: object, landscape: bool) -> None:
+    setup = ws.page_setup  # type: ignore[attr-defined]
+    assert int(setup.paperSize) == 9, ws  # A4
+    assert setup.orientation == ("landscape" if landscape else "portrait")
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and int(setup.fitToWidth) == 1  # type: ignore[attr-defined]
+    assert "&P" in ws.oddFooter.right.text and ws.oddHeader.right.text  # type: ignore[attr-defined]
+
+
+def test_sheets_are_print_ready_on_a4(built_examples: dict[str, Path]) -> None:
+    from openpyxl import load_workbook
+
+    from tendergen.documents.sheets import LINE_POINTS, line_count
+
+    for stem, out in built_examples.items():
+        wb = load_workbook(out / "kravmatris.xlsx")
+        matrix, info = wb["Kravmatris"], wb["Om matrisen"]
+        assert_print_ready(matrix, landscape=True)
+        assert_print_ready(info, landscape=False)
+        assert matrix.print_title_rows == "$1:$1"
+        assert all(cell.border.left.style == "thin" for row in matrix.iter_rows() for cell in row), stem
+        widths = [matrix.column_dimensions[c].width for c in "ABCDEFG"]
+        for row in matrix.iter_rows(min_row=2):
+            needed = max(line_count(c.value, w) for c, w in zip(row, widths, strict=True) if c.value)
+            height = matrix.row_dimensions[row[0].row].height
+            assert height >= min(409, needed * LINE_POINTS), (stem, row[0].value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -109,12 +110,13 @@ def test_editorial_detection() -> None:
 
 def test_docx_accept_gives_new_text_and_reject_gives_old(repo: Path, changes: dict[str, object],
                                                          tmp_path: Path, assert_valid_docx) -> None:  # type: ignore[no-untyped-def]
-    out = tmp_path / "granskning.docx"
+    out = tmp_path / "ny mapp" / "granskning.docx"  # -o into a folder that does not exist yet
     result = CliRunner().invoke(cli, ["--workspace", str(repo / "tendergen.yaml"), "diff", "v1", "HEAD",
                                       "--profiles", str(repo / "examples"), "--format", "docx", "-o", str(out),
                                       "--author", "Kommunjurist", "--date", "2026-11-21"])
     assert result.exit_code == 0, result.output
     assert_valid_docx(out)
+    review_document_is_swedish_with_a_decision_block(out)
     xml = zipfile.ZipFile(out).read("word/document.xml")
     assert b'w:author="Kommunjurist"' in xml and b"<w:ins " in xml and b"<w:del " in xml
     accepted = dict(resolve(xml, accept=True))
@@ -126,6 +128,59 @@ def test_docx_accept_gives_new_text_and_reject_gives_old(repo: Path, changes: di
         old = default_text(change.old, env) if change.old else ""  # type: ignore[attr-defined]
         assert accepted[heading] == expected_paragraphs(new), cid
         assert rejected[heading] == expected_paragraphs(old), cid
+
+
+def review_document_is_swedish_with_a_decision_block(docx: Path) -> None:
+    from helpers import docx_as_text
+
+    text = docx_as_text(docx)
+    lines = text.splitlines()
+    assert lines[0].startswith("[Form Title] Klausulförändringar") and "[toc 1]" not in text  # no cover, no TOC
+    assert re.search(r"Jämförda versioner: \d\S* \(v1\) → \d\S* \(HEAD\)", text), lines[:6]
+    assert "Granskning av tendergens standardbibliotek" in text
+    assert "version 1.0 (oförändrad)" in text and "version 1.0 → 1.1" in text and "1.0 → 1.0" not in text
+    assert re.search(r"\[List Bullet\] .+ \(saas-verksamhetssystem\.yaml\): förlorar klausulen", text)
+    rows = [line.split(" | ")[0] for line in lines if " | " in line]
+    english = {"kind", "parameters", "evaluation", "legal_basis", "status", "when", "verifikat", "title"}
+    assert not english & set(rows), english & set(rows)
+    assert {"Typ av klausul", "Status"} <= set(rows)
+    assert "[Heading 1] Beslut" in text
+    assert {"Beslut", "Datum", "Beslutande (namn och befattning)", "Underskrift"} <= set(rows)
+    settings = zipfile.ZipFile(docx).read("word/settings.xml").decode("utf-8")
+    assert "<w:trackRevisions/>" in settings and "updateFields" not in settings
+
+
+def test_diff_output_under_a_file_is_a_clean_error(repo: Path, tmp_path: Path) -> None:
+    (tmp_path / "fil").write_text("x", "utf-8")
+    result = CliRunner().invoke(cli, ["--workspace", str(repo / "tendergen.yaml"), "diff", "v1", "HEAD",
+                                      "--format", "docx", "-o", str(tmp_path / "fil" / "g.docx")])
+    assert result.exit_code == 3 and "is a file, not a folder" in result.stderr, result.output
+
+
+def test_unit_changes_are_classed_looser_or_stricter(session: api.Session) -> None:
+    from dataclasses import replace
+
+    from tendergen.review.diff import _parameter_findings
+
+    incident = session.library.clause("SAK-INCIDENT")
+    assert incident is not None
+
+    def with_unit(value: int, unit: str) -> object:
+        return replace(incident, parameters=tuple(replace(p, default=value, unit=unit) if p.name == "varsel_timmar"
+                                                   else p for p in incident.parameters))
+
+    def found(old: object, new: object) -> list[object]:
+        return [f for f, _ in _parameter_findings(old, new)]  # type: ignore[arg-type]
+
+    # A deadline (lower is stricter): 12 timmar → 12 dagar gives the supplier more time.
+    assert found(with_unit(12, "timmar"), with_unit(12, "dagar")) == [Finding.LOOSER]
+    assert found(with_unit(5, "dagar"), with_unit(5, "arbetsdagar")) == [Finding.LOOSER]
+    assert found(with_unit(10, "arbetsdagar"), with_unit(10, "dagar")) == [Finding.STRICTER]
+    assert found(with_unit(48, "timmar"), with_unit(1, "dagar")) == [Finding.STRICTER]
+    assert found(with_unit(24, "timmar"), with_unit(1, "dagar")) == []  # the same time
+    assert found(with_unit(5, "dagar"), with_unit(5, "procent")) == [Finding.UNIT]
+    notes = [n for _, n in _parameter_findings(with_unit(5, "dagar"), with_unit(5, "arbetsdagar"))]  # type: ignore[arg-type]
+    assert notes == ["varsel_timmar: 5 dagar → 5 arbetsdagar"]
 
 
 def test_libreoffice_accept_all(repo: Path, tmp_path: Path) -> None:
@@ -161,8 +216,13 @@ def test_formats_and_exit_code(repo: Path, tmp_path: Path) -> None:
     assert runner.invoke(cli, [*base, "v1", "HEAD", "--format", "xlsx", "-o", str(register)]).exit_code == 0
     from openpyxl import load_workbook
 
-    rows = list(load_workbook(register).active.iter_rows(values_only=True))
+    sheet = load_workbook(register).active
+    rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:7] == ("Id", "Rubrik", "Ändring", "Klassificering", "Allvarlighet", "Påverkan", "Beslut")
+    from test_accessibility import assert_print_ready
+
+    assert_print_ready(sheet, landscape=True)
+    assert "(v1) → " in sheet.oddHeader.right.text
     assert len(rows) == 6
     assert runner.invoke(cli, [*base, "v1", "HEAD", "--exit-code"]).exit_code == 1
     assert runner.invoke(cli, [*base, "v1", "v1", "--exit-code"]).exit_code == 0

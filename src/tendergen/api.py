@@ -16,7 +16,7 @@ __all__ = [
     # the light interview
     "LIGHT_PROFILE", "interview_context", "run_interview", "answer_interview", "build_light", "rebuild_light",
     # library review
-    "diff", "review_docx", "approve",
+    "diff", "compare", "Comparison", "review_docx", "approve",
     # the types these take and return
     "AnswerReport", "Change", "Clause", "Decision", "Library", "Profile", "Workspace", "Ask", "BACK", "Context",
     "Notify", "Outcome", "ProfileData", "Prompt", "Question", "Reply",
@@ -183,8 +183,23 @@ def library_at(session: Session, spec: str, scratch: Path) -> Library:
     return open_library(base, [scratch / f for f in layered])[0]
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """The changes between two library versions, and each version as a reader names it."""
+
+    changes: tuple[Change, ...]
+    library: str  # the library's name (of the newer version)
+    old_label: str  # its version, and the folder or revision it was read from: "2026.11.0 (v1)"
+    new_label: str
+
+
 def diff(session: Session, old_spec: str, new_spec: str, profile_dirs: Sequence[Path] = ()) -> tuple[Change, ...]:
     """Compare two library versions; with profiles, measure scope changes and list each change's impact."""
+    return compare(session, old_spec, new_spec, profile_dirs).changes
+
+
+def compare(session: Session, old_spec: str, new_spec: str, profile_dirs: Sequence[Path] = ()) -> Comparison:
+    """Like `diff`, with the library name and version of each side (for the review document's header)."""
     import tempfile
 
     from tendergen.review import diff as diffing
@@ -200,7 +215,8 @@ def diff(session: Session, old_spec: str, new_spec: str, profile_dirs: Sequence[
     impact = diffing.impact(changes, old, new, old_profiles, new_profiles)
     from dataclasses import replace
 
-    return tuple(replace(c, impact=tuple(impact.get(c.id, ()))) for c in changes)
+    return Comparison(tuple(replace(c, impact=tuple(impact.get(c.id, ()))) for c in changes), new.name,
+                      f"{old.version} ({old_spec})", f"{new.version} ({new_spec})")
 
 
 def _profiles_for(session: Session, library: Library, sources: Sequence[load.Source]) -> dict[str, Profile]:
@@ -492,17 +508,21 @@ def _manifest(profile: Profile, library: Library, decisions: Sequence[Decision],
 
 
 def review_docx(session: Session, changes: Sequence[Change], old_spec: str, new_spec: str, *, author: str,
-                date: str) -> bytes:
-    """The legal-review document: tracked changes per clause, rendered through the house template."""
+                date: str, library: str = "") -> bytes:
+    """The legal-review document: tracked changes per clause, rendered through the house template.
+
+    `old_spec` and `new_spec` name the versions compared as the reader sees them, and `library` the
+    library's name (both from `compare`).
+    """
     from tendergen.review import redline
 
     day = check_day(date, "--date")
     author = check_name(author, "--author")
     meta = {
-        "title": "Granskning av klausulbiblioteket",
+        "title": f"Granskning av {library or session.library.name}",
         "document_title": "Klausulförändringar för juridisk granskning",
         "document_id": "klausulgranskning",
-        "reference": f"{old_spec} → {new_spec}",
+        "reference": f"{old_spec} → {new_spec}",  # the library versions compared
         "reference_label": "Jämförda versioner",
         "organisation": session.workspace.organisation or session.library.name,
         "department": "",
@@ -511,9 +531,10 @@ def review_docx(session: Session, changes: Sequence[Change], old_spec: str, new_
         "draft": False,
         "library": f"{session.library.name}",
         "intro": [
-            "Dokumentet visar varje ändrad klausul med klassificering, påverkan på upphandlingsprofiler och "
+            "Dokumentet visar varje ändrad klausul med klassificering, påverkan på upphandlingarna och "
             "texten med spårade ändringar. Godkänn eller avvisa ändringarna i Word (Granska > Godkänn/Avvisa); "
-            "när alla godkänns återstår den nya lydelsen, när alla avvisas den gamla.",
+            "när alla godkänns återstår den nya lydelsen, när alla avvisas den gamla. Ändringsspårningen är "
+            "påslagen, så att granskarens egna ändringar också syns. Beslutet antecknas sist i dokumentet.",
         ],
     }
     ctx = redline.context(changes, meta, author, f"{day}T00:00:00Z")

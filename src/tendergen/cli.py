@@ -439,13 +439,20 @@ def diff_command(ctx: click.Context, old: str | None, new: str | None, git_range
         raise InvalidInput(f"--format {fmt} needs -o FILE")
     if output is not None and output.exists() and not force:
         raise InvalidInput(f"{output} exists and may hold a reviewer's work", hint="choose another file or add --force")
+    if output is not None:
+        existing = next(a for a in (output.absolute().parent, *output.absolute().parents) if a.exists())
+        if not existing.is_dir():
+            raise InvalidInput(f"cannot write {output}: {existing} is a file, not a folder",
+                               hint="choose an output file in a folder (a missing folder is created)")
     session = _session(ctx)
     dirs = list(profile_dirs) or api.default_profile_dirs(session)
-    changes = api.diff(session, old, new, dirs)
+    comparison = api.compare(session, old, new, dirs)
+    changes = comparison.changes
     if fmt == "docx":
-        data = api.review_docx(session, changes, old, new, author=author, date=change_date or api.today())
+        data = api.review_docx(session, changes, comparison.old_label, comparison.new_label, author=author,
+                               date=change_date or api.today(), library=comparison.library)
     elif fmt == "xlsx":
-        data = diffout.to_xlsx(changes)
+        data = diffout.to_xlsx(changes, f"{comparison.library} {comparison.old_label} → {comparison.new_label}")
     else:
         render = {"text": lambda c: diffout.to_text(c, click.style if output is None else None),
                   "markdown": diffout.to_markdown, "html": diffout.to_html, "json": diffout.to_json}[fmt]
@@ -454,6 +461,10 @@ def diff_command(ctx: click.Context, old: str | None, new: str | None, git_range
             click.echo(text)
         data = (text + "\n").encode("utf-8")
     if output is not None:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)  # -o into a folder that does not exist yet
+        except OSError as exc:
+            raise InvalidInput(f"cannot create the folder for {output}: {exc.strerror}") from exc
         atomic_write(output, data)
         click.echo(f"wrote {output}: {diffout.summary_line(changes)}")
     if exit_code and changes:

@@ -239,6 +239,7 @@ class Impact:
     profile: str
     effect: Effect
     fields: tuple[str, ...] = ()
+    title: str = ""  # the procurement's title, for readers who know procurements by name, not by file
 
 
 RULE_CAUSES = frozenset({Cause.RETIRED, Cause.ALWAYS, Cause.RULE_MET, Cause.RULE_NOT_MET, Cause.OWN_REQUIREMENT})

@@ -87,3 +87,34 @@ def impact_text(impact: Impact) -> str:
     """One profile's impact in Swedish, e.g. `saas.yaml: förlorar klausulen`."""
     fields = f" ({', '.join(impact.fields)})" if impact.fields else ""
     return f"{impact.profile}: {EFFECTS[impact.effect]}{fields}"
+
+
+FIELD_LABELS = {  # clause fields as a reviewer names them (review document, change register)
+    "title": "Rubrik", "kind": "Typ av klausul", "status": "Status", "version": "Version", "text": "Text",
+    "text.en": "Engelsk text", "parameters": "Parametrar", "when": "Regel (när klausulen väljs)",
+    "legal_basis": "Rättslig grund", "evaluation": "Utvärdering", "verifikat": "Verifikat",
+    "acceptance": "Kontroll vid acceptanstest", "motiv": "Motiv", "response": "Svarsanvisning",
+    "document": "Dokument", "section": "Avsnitt", "requires": "Kräver", "excludes": "Utesluter",
+    "replaces": "Ersätter", "needs_legal_review": "Behöver juridisk granskning", "area": "Område",
+}
+STATUS_LABELS = {"draft": "utkast", "approved": "godkänd", "retired": "utgången"}
+
+
+def field_label(name: str) -> str:
+    """A clause field's Swedish name, e.g. `parameters` → `Parametrar`."""
+    return FIELD_LABELS.get(name, name)
+
+
+def impact_line(impact: Impact) -> str:
+    """One procurement's impact for the review document: its title with the profile file in brackets."""
+    fields = f" ({', '.join(field_label(f).lower() for f in impact.fields)})" if impact.fields else ""
+    file = impact.profile.replace("\\", "/").rsplit("/", 1)[-1]
+    name = f"{impact.title} ({file})" if impact.title else impact.profile
+    return f"{name}: {EFFECTS[impact.effect]}{fields}"
+
+
+def versions_text(old: str, new: str) -> str:
+    """A clause's versions: `1.0 → 1.1`, or `1.0 (oförändrad)` when the version was not raised."""
+    if old and new and old == new:
+        return f"{new} (oförändrad)"
+    return " → ".join(v for v in (old, new) if v)

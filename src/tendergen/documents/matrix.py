@@ -12,7 +12,7 @@ from typing import Any
 
 from tendergen.core.load import read_bytes, where
 from tendergen.core.model import Decision, Library, Profile
-from tendergen.documents import theme
+from tendergen.documents import sheets, theme
 from tendergen.errors import InvalidInput, Location
 
 FILE = "kravmatris.xlsx"
@@ -75,18 +75,18 @@ def write_xlsx(profile: Profile, matrix_rows: Sequence[Row]) -> bytes:
     for r in matrix_rows:
         ws.append([r.id, r.kind, r.section, r.text, r.verifikat, None, None])
     last = len(matrix_rows) + 1
-    widths = (22, 6, 24, 70, 40, 14, 45)
+    widths = (22, 6, 18, 60, 34, 14, 40)
     for col, width in zip("ABCDEFG", widths, strict=True):
         ws.column_dimensions[col].width = width
     header_fill = PatternFill("solid", fgColor=theme.ACCENT)
     ws.row_dimensions[1].height = 30
     for cell in ws[1]:
-        cell.font = Font(bold=True, color=theme.ON_ACCENT)
+        cell.font = Font(name=theme.FONT, bold=True, color=theme.ON_ACCENT)
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     answer_fill = PatternFill("solid", fgColor="FFF2CC")
-    for number, r in enumerate(matrix_rows, start=2):
-        ws.row_dimensions[number].height = 13 * _lines(r, widths)
+    sheets.fit_rows(ws, widths)
+    sheets.borders(ws, len(HEADER))
     for row in ws.iter_rows(min_row=2, max_row=last):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -100,11 +100,7 @@ def write_xlsx(profile: Profile, matrix_rows: Sequence[Row]) -> bytes:
         ws.add_data_validation(choice)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:G{last}"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    sheets.print_setup(ws, title=f"Kravmatris – {profile.title}", reference=profile.reference, landscape=True)
     ws.protection.sheet = True
     ws.protection.autoFilter = False
     ws.protection.sort = False
@@ -122,6 +118,12 @@ def write_xlsx(profile: Profile, matrix_rows: Sequence[Row]) -> bytes:
         info.append(line)
     info.column_dimensions["A"].width = 24
     info.column_dimensions["B"].width = 90
+    for row in info.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheets.fit_rows(info, (24, 90), first_row=1)
+    sheets.print_setup(info, title=f"Kravmatris – {profile.title}", reference=profile.reference, landscape=False,
+                        repeat_header=False)
     info.protection.sheet = True
 
     day = dt.datetime.fromisoformat(profile.date)
@@ -161,15 +163,6 @@ def _normalised(data: bytes, day: Any) -> bytes:
                 tree, xml_declaration=True, encoding="UTF-8", standalone=True)
             target.writestr(info, payload)
     return out.getvalue()
-
-
-def _lines(r: Row, widths: Sequence[int]) -> int:
-    """Wrapped text lines the row needs: spreadsheet programs do not size rows that a file sets no height for."""
-    import math
-
-    cells = (r.id, r.kind, r.section, r.text, r.verifikat)
-    return max(sum(max(1, math.ceil(len(part) / (width * 1.3))) for part in text.split("\n"))
-               for text, width in zip(cells, widths, strict=False))
 
 
 # --- reading answers back ---------------------------------------------------------------------

@@ -36,10 +36,11 @@ class Finding(enum.Enum):
     EDITORIAL = "endast redaktionell ändring"
     VERSION_NOT_BUMPED = "ändrad utan ny version"
     STATUS = "status ändrad"
+    UNIT = "parameterns enhet ändrad"
     OTHER = "övriga uppgifter ändrade"
 
 
-HIGH = {Finding.WEAKENED, Finding.LOOSER, Finding.SCOPE_NARROWER, Finding.VERSION_NOT_BUMPED}
+HIGH = {Finding.WEAKENED, Finding.LOOSER, Finding.SCOPE_NARROWER, Finding.VERSION_NOT_BUMPED, Finding.UNIT}
 LOW = {Finding.EDITORIAL}
 SIGNIFICANT_WORDS = {"ska", "skall", "bör", "får", "kan", "inte", "ej", "minst", "högst", "senast", "endast",
                      "alla", "samtliga", "aldrig", "alltid", "eller", "och"}
@@ -147,19 +148,41 @@ def classify(old: Clause, new: Clause, fields: Sequence[FieldChange],
     return tuple(found)
 
 
+# Units of time in hours, so that a change of unit (dagar → arbetsdagar, timmar → dagar) can be classed.
+# A working day counts as 7/5 calendar days: five of them take a calendar week.
+TIME_UNITS = {"minut": 1 / 60, "minuter": 1 / 60, "timme": 1.0, "timmar": 1.0, "dag": 24.0, "dagar": 24.0,
+              "kalenderdag": 24.0, "kalenderdagar": 24.0, "arbetsdag": 24 * 7 / 5, "arbetsdagar": 24 * 7 / 5,
+              "vecka": 168.0, "veckor": 168.0, "månad": 730.0, "månader": 730.0, "år": 8760.0,
+              "kalenderår": 8760.0, "avtalsår": 8760.0}
+
+
+def _in_common_unit(value: float, unit: str, other_unit: str) -> float | None:
+    """The value in a unit both sides share: itself when the units are equal, hours for units of time."""
+    if unit == other_unit:
+        return value
+    if unit in TIME_UNITS and other_unit in TIME_UNITS:
+        return value * TIME_UNITS[unit]
+    return None
+
+
 def _parameter_findings(old: Clause, new: Clause) -> Iterable[tuple[Finding, str]]:
     before = {p.name: p for p in old.parameters}
     for p in new.parameters:
         q = before.get(p.name)
-        if q is None or q.default == p.default or p.stricter is None:
+        if q is None or p.stricter is None or (q.default == p.default and q.unit == p.unit):
             continue
         if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (q.default, p.default)):
             continue
-        higher = p.default > q.default  # type: ignore[operator]
-        stricter = higher == (p.stricter == "higher")
-        unit = f" {p.unit}" if p.unit else ""
-        yield (Finding.STRICTER if stricter else Finding.LOOSER,
-               f"{p.name}: {q.default}{unit} → {p.default}{unit}")
+        note = f"{p.name}: {q.default}{f' {q.unit}' if q.unit else ''} → {p.default}{f' {p.unit}' if p.unit else ''}"
+        was = _in_common_unit(float(q.default), q.unit, p.unit)
+        now = _in_common_unit(float(p.default), p.unit, q.unit)
+        if was is None or now is None:
+            yield Finding.UNIT, note
+            continue
+        if was == now:
+            continue
+        stricter = (now > was) == (p.stricter == "higher")
+        yield (Finding.STRICTER if stricter else Finding.LOOSER), note
 
 
 def _scope(old: Clause, new: Clause, profiles: Sequence[tuple[str, Profile]]) -> tuple[Finding, str]:
@@ -217,13 +240,15 @@ def impact(changes: Sequence[Change], old: Library, new: Library, old_profiles: 
         after = {d.clause.id: d for d in select(new, new_profiles[name]) if d.included}
         for cid in changed:
             if (cid in before) != (cid in after):
-                result.setdefault(cid, []).append(Impact(name, Effect.GAINS if cid in after else Effect.LOSES))
+                effect = Effect.GAINS if cid in after else Effect.LOSES
+                result.setdefault(cid, []).append(Impact(name, effect, title=new_profiles[name].title))
             elif cid in before:
                 texts = [render.clause_text(d.clause, render.parameter_values(d.clause, prof), prof, env)
                          for d, prof in ((before[cid], old_profiles[name]), (after[cid], new_profiles[name]))]
                 other = [f.field for f in changed[cid].fields if f.field in IN_DOCUMENTS]
                 if texts[0] != texts[1]:
-                    result.setdefault(cid, []).append(Impact(name, Effect.NEW_TEXT))
+                    result.setdefault(cid, []).append(Impact(name, Effect.NEW_TEXT, title=new_profiles[name].title))
                 elif other:
-                    result.setdefault(cid, []).append(Impact(name, Effect.CHANGED, tuple(other)))
+                    result.setdefault(cid, []).append(Impact(name, Effect.CHANGED, tuple(other),
+                                                             title=new_profiles[name].title))
     return result

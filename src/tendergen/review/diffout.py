@@ -12,8 +12,8 @@ from typing import Any
 
 from tendergen.core.model import Severity
 from tendergen.core.validate.rules import rule_from_data
-from tendergen.core.words import CHANGE_LABELS, SEVERITY, impact_text, rule_text
-from tendergen.documents import theme
+from tendergen.core.words import CHANGE_LABELS, SEVERITY, STATUS_LABELS, field_label, impact_text, rule_text
+from tendergen.documents import sheets, theme
 from tendergen.review.diff import Change, Kind
 
 TOKEN = re.compile(r"\S+\s*|\s+")
@@ -58,6 +58,10 @@ def show(field_name: str, value: Any, limit: int = 600) -> str:
         return "; ".join(" ".join(filter(None, (b.get("provision"), b.get("ref")))) for b in value)
     if field_name == "evaluation" and isinstance(value, dict):
         return f"{value.get('weight')} poäng: {value.get('note', '')}"
+    if field_name == "status" and isinstance(value, str):
+        return STATUS_LABELS.get(value, value)
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
     return _short(value, limit)
 
 
@@ -130,7 +134,7 @@ def to_markdown(changes: Sequence[Change]) -> str:
         others = [f for f in c.fields if f.field not in ("text",)]
         if others:
             out += ["", "| fält | före | efter |", "|---|---|---|"]
-            out += [f"| {f.field} | {_md(show(f.field, f.old, 160))} | {_md(show(f.field, f.new, 160))} |"
+            out += [f"| {field_label(f.field)} | {_md(show(f.field, f.old, 160))} | {_md(show(f.field, f.new, 160))} |"
                     for f in others]
         out.append("")
     return "\n".join(out)
@@ -157,7 +161,7 @@ def to_html(changes: Sequence[Change]) -> str:
         others = [f for f in c.fields if f.field != "text"]
         if others:
             body.append("<table><tr><th>fält</th><th>före</th><th>efter</th></tr>")
-            body += [f"<tr><td>{esc(f.field)}</td><td>{esc(show(f.field, f.old))}</td>"
+            body += [f"<tr><td>{esc(field_label(f.field))}</td><td>{esc(show(f.field, f.old))}</td>"
                      f"<td>{esc(show(f.field, f.new))}</td></tr>" for f in others]
             body.append("</table>")
         body.append("</section>")
@@ -168,8 +172,11 @@ def to_html(changes: Sequence[Change]) -> str:
             f"<style>{style}</style></head><body>{''.join(body)}</body></html>\n")
 
 
-def to_xlsx(changes: Sequence[Change]) -> bytes:
-    """A change register for the review meeting, with an empty decision column."""
+def to_xlsx(changes: Sequence[Change], versions: str = "") -> bytes:
+    """A change register for the review meeting, with an empty decision column; print-ready on A4.
+
+    `versions` (e.g. "2026.11.0 → 2026.12.0") goes into the printed page header.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -181,10 +188,11 @@ def to_xlsx(changes: Sequence[Change]) -> bytes:
     for c in changes:
         ws.append([c.id, c.title, CHANGE_LABELS[c.kind.value], "\n".join(finding_lines(c)), SEVERITY[c.severity],
                    "\n".join(map(impact_text, c.impact)), None, None])
-    for col, width in zip("ABCDEFGH", (26, 36, 11, 44, 12, 44, 16, 40), strict=True):
+    widths = (26, 32, 11, 40, 12, 40, 16, 36)
+    for col, width in zip("ABCDEFGH", widths, strict=True):
         ws.column_dimensions[col].width = width
     for cell in ws[1]:
-        cell.font = Font(bold=True, color=theme.ON_ACCENT)
+        cell.font = Font(name=theme.FONT, bold=True, color=theme.ON_ACCENT)
         cell.fill = PatternFill("solid", fgColor=theme.ACCENT)
     for row in ws.iter_rows(min_row=2):
         for cell in row:
@@ -195,6 +203,9 @@ def to_xlsx(changes: Sequence[Change]) -> bytes:
         ws.add_data_validation(decision)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:H{len(changes) + 1}"
+    sheets.fit_rows(ws, widths)
+    sheets.borders(ws, len(widths))
+    sheets.print_setup(ws, title="Ändringsregister – klausulbiblioteket", reference=versions, landscape=True)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -10,7 +10,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from tendergen.core.text import list_marker
-from tendergen.core.words import CHANGE_LABELS, SEVERITY, impact_text
+from tendergen.core.words import CHANGE_LABELS, SEVERITY, field_label, impact_line, versions_text
 from tendergen.documents import theme
 from tendergen.review.diff import Change, Kind
 from tendergen.review.diffout import finding_lines, show, tokens
@@ -89,41 +89,62 @@ def _para(text: str, style: str = "") -> str:
     return f'<w:p>{ppr}<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
 
 
-def _table(widths: Sequence[int], header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def _table(widths: Sequence[int], header: Sequence[str], rows: Sequence[Sequence[str]], caption: str,
+           description: str, row_height: int = 0) -> str:
     def cell(width: int, text: str, heading: bool = False) -> str:
         shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{theme.ACCENT}"/>' if heading else ""
         return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}</w:tcPr>'
                 f'{_para(text, "TableHeading" if heading else "TableText")}</w:tc>')
 
-    head = "<w:tr><w:trPr><w:tblHeader/></w:trPr>" + "".join(
+    head = "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" + "".join(
         cell(w, t, True) for w, t in zip(widths, header, strict=True)) + "</w:tr>"
-    body = "".join("<w:tr>" + "".join(cell(w, t) for w, t in zip(widths, r, strict=True)) + "</w:tr>"
-                   for r in rows)
+    height = f'<w:trHeight w:val="{row_height}"/>' if row_height else ""
+    body = "".join(f"<w:tr><w:trPr><w:cantSplit/>{height}</w:trPr>"
+                   + "".join(cell(w, t) for w, t in zip(widths, r, strict=True)) + "</w:tr>" for r in rows)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     return (f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
-            f'<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{head}{body}</w:tbl>'
-            + _para(""))
+            f'<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
+            f'w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+            f'<w:tblCaption w:val={quoteattr(caption)}/><w:tblDescription w:val={quoteattr(description)}/>'
+            f'</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{head}{body}</w:tbl>' + _para(""))
+
+
+DECISION = ("Beslut", "Datum", "Beslutande (namn och befattning)", "Underskrift")
+
+
+def decision_block() -> str:
+    """Where the reviewer records the decision on the whole set of changes, and signs it."""
+    return (_para("Beslut", "Heading1")
+            + _para("Ändringarna ovan har granskats. Beslutet gäller samtliga ändringar i dokumentet, med de "
+                    "undantag som antecknas nedan eller som avvisats i dokumentets spårade ändringar.")
+            + _table((3000, 6638), ("Uppgift", "Anteckning"),
+                     [(label, "") for label in DECISION] + [("Undantag och kommentarer", "")],
+                     "Beslut om ändringarna",
+                     "Fyll i beslut (godkänns, godkänns med undantag eller avslås), datum, beslutande och "
+                     "underskrift.", row_height=680))
 
 
 def body_xml(changes: Sequence[Change], author: str, date: str) -> str:
-    """The document body: one numbered section per changed clause."""
+    """The document body: a summary, one section per changed clause, and the decision block."""
     from tendergen.documents.render import default_text, text_environment
 
     env = text_environment()
     writer = _Writer(author, date)
     out = [_para("Sammanfattning", "Heading1"),
-           _table((2200, 2700, 900, 2538, 1300), ("Id", "Rubrik", "Ändring", "Klassificering", "Allvarlighet"),
+           _table((2200, 2500, 1100, 2538, 1300), ("Id", "Rubrik", "Ändring", "Klassificering", "Allvarlighet"),
                   [(c.id, c.title, CHANGE_LABELS[c.kind.value], "; ".join(finding_lines(c)), SEVERITY[c.severity])
-                   for c in changes])]
+                   for c in changes],
+                  "Sammanfattning av ändringarna",
+                  "En ändrad klausul per rad med id, rubrik, typ av ändring, klassificering och allvarlighet.")]
     for c in changes:
         out.append(_para(f"{c.id} – {c.title}", "Heading1"))
-        version = " → ".join(v for v in (c.old.version if c.old else "", c.new.version if c.new else "") if v)
+        version = versions_text(c.old.version if c.old else "", c.new.version if c.new else "")
         label, severity = CHANGE_LABELS[c.kind.value].capitalize(), SEVERITY[c.severity]
         out.append(_para(f"{label} · allvarlighet {severity} · version {version}", "Note"))
         out += [_para(line, "ListBullet") for line in finding_lines(c)]
-        out.append(_para("Påverkan", "Heading2"))
-        out += ([_para(impact_text(item), "ListBullet") for item in c.impact]
-                or [_para("Ingen av de granskade profilerna påverkas.")])
+        out.append(_para("Påverkan på upphandlingarna", "Heading2"))
+        out += ([_para(impact_line(item), "ListBullet") for item in c.impact]
+                or [_para("Ingen av de granskade upphandlingarna påverkas.")])
         out.append(_para("Text (parametrar med standardvärden)", "Heading2"))
         old_text = default_text(c.old, env) if c.old else ""
         new_text = default_text(c.new, env) if c.new and c.kind != Kind.REMOVED else ""
@@ -131,8 +152,11 @@ def body_xml(changes: Sequence[Change], author: str, date: str) -> str:
         if any(f.field != "text" for f in c.fields):
             out.append(_para("Övriga uppgifter", "Heading2"))
             out.append(_table((2000, 3819, 3819), ("Uppgift", "Före", "Efter"),
-                              [(f.field, show(f.field, f.old), show(f.field, f.new))
-                               for f in c.fields if f.field != "text"]))
+                              [(field_label(f.field), show(f.field, f.old), show(f.field, f.new))
+                               for f in c.fields if f.field != "text"],
+                              f"Övriga ändrade uppgifter i {c.id}",
+                              "En uppgift per rad med värdet före och efter ändringen."))
+    out.append(decision_block())
     return "".join(out)
 
 
