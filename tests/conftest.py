@@ -20,6 +20,11 @@ SOFFICE = os.environ.get("TENDERGEN_SOFFICE") or shutil.which("soffice") or shut
 os.environ["TENDERGEN_SOFFICE"] = "none"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the expected output of the golden cases in tests/cases/ (see test_cases.py)")
+
+
 @contextmanager
 def office() -> Iterator[str]:
     """LibreOffice switched on for the builds inside the block."""
