@@ -103,6 +103,14 @@ def parse_yaml(text: str, label: str) -> Any:
             hint="check indentation, and quote text that contains ': ' or starts with a special character",
         ) from exc
     except YAMLError as exc:
+        from ruamel.yaml.reader import ReaderError
+
+        if isinstance(exc, ReaderError):  # a character YAML does not allow, e.g. a control character
+            line = text.count("\n", 0, exc.position) + 1
+            col = exc.position - text.rfind("\n", 0, exc.position)
+            raise InvalidInput(f"character U+{exc.character:04X} is not allowed in YAML",
+                               location=Location(label, line, col),
+                               hint="remove the control character, or write it escaped in double quotes") from exc
         raise InvalidInput(f"YAML error: {exc}", location=Location(label),
                            hint="check the file's syntax; it must be plain YAML data") from exc
 
