@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tendergen import api
+from tendergen.core.model import Profile
 from tendergen.errors import InvalidInput
 
 WORKSPACE = "organisation: Testkommunen\nclause_folders: [lokalt]\n"
@@ -149,70 +150,69 @@ def test_override_by_id_is_marked(tree: Callable[[dict[str, str]], Path], runner
 # --- profiles ---------------------------------------------------------------------------------
 
 
-def load(tree: Callable[[dict[str, str]], Path], text: str, session: api.Session):  # type: ignore[no-untyped-def]
-    base = tree({"p.yaml": text})
-    return api.load_profile(session, base / "p.yaml")
+def load(text: str, session: api.Session) -> Profile:
+    """Validate profile text in memory: no file is written or read."""
+    return api.profile_from_text(session, text, "p.yaml")
 
 
-def test_profile_defaults_and_derived_facts(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
-    profile = load(tree, PROFILE + "organisation: Testkommunen\n", session)
+def test_profile_defaults_and_derived_facts(session: api.Session) -> None:
+    profile = load(PROFILE + "organisation: Testkommunen\n", session)
     assert profile.facts["citizen_facing"] is False  # schema default
     assert profile.facts["above_eu_threshold"] is True
     assert profile.facts["direct_award"] is False
     assert profile.facts["cloud_service"] is True
 
 
-def test_direct_award_above_limit_names_limit_and_source(tree: Callable[[dict[str, str]], Path],
-                                                         session: api.Session) -> None:
+def test_direct_award_above_limit_names_limit_and_source(session: api.Session) -> None:
     text = PROFILE.replace("oppet-forfarande", "direktupphandling").replace("3000000", "750000")
     with pytest.raises(InvalidInput) as exc:
-        load(tree, text + "organisation: X-kommun\n", session)
+        load(text + "organisation: X-kommun\n", session)
     (problem,) = problems_of(exc)
     assert problem.startswith("p.yaml:8:24: estimated value 750\u00a0000\u00a0kr is above the direktupphandlingsgräns "
                               "700\u00a0000\u00a0kr (19 a kap. LOU; source: Upphandlingsmyndigheten")
     assert "contact the procurement unit" in problem
 
 
-def test_direct_award_near_limit_warns(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+def test_direct_award_near_limit_warns(session: api.Session) -> None:
     text = PROFILE.replace("oppet-forfarande", "direktupphandling").replace("3000000", "600000")
-    profile = load(tree, text + "organisation: X-kommun\n", session)
+    profile = load(text + "organisation: X-kommun\n", session)
     (warning,) = profile.warnings
     assert warning.startswith("p.yaml:8:24: estimated value 600\u00a0000\u00a0kr is 86% of the direktupphandlingsgräns")
 
 
-def test_profile_problems_are_all_reported(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+def test_profile_problems_are_all_reported(session: api.Session) -> None:
     text = PROFILE.replace("saas", "sas") + "organisation: Xby\ninclude:\n  - {clause: SAK-INCIDENT, reason: kort}\n"
     with pytest.raises(InvalidInput) as exc:
-        load(tree, text, session)
+        load(text, session)
     found = problems_of(exc)
     assert len(found) == 2, found
     assert found[0].startswith("p.yaml:7:19: facts.delivery_model: 'sas' is not allowed here")
     assert found[1].startswith("p.yaml:12:36: include.reason: 'kort' is too short")
 
 
-def test_profile_parameter_checks(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+def test_profile_parameter_checks(session: api.Session) -> None:
     text = PROFILE + ("organisation: Xby\n"
                       "parameters:\n  SAK-INCIDENT: {varsel_timmar: sex, okand: 1}\n  NO-SUCH: {a: 1}\n")
     with pytest.raises(InvalidInput) as exc:
-        load(tree, text, session)
+        load(text, session)
     found = "\n".join(problems_of(exc))
     assert "p.yaml:12:33: SAK-INCIDENT.varsel_timmar: 'sex' is not of type integer" in found
     assert "SAK-INCIDENT has no parameter 'okand'" in found
     assert "p.yaml:13:3: parameters for unknown clause 'NO-SUCH'" in found
 
 
-def test_missing_organisation_is_an_error(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+def test_missing_organisation_is_an_error(session: api.Session) -> None:
     with pytest.raises(InvalidInput) as exc:
-        load(tree, PROFILE, session)
+        load(PROFILE, session)
     assert "no organisation" in str(exc.value)
 
 
-def test_duplicate_key_is_located(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
+def test_duplicate_key_is_located(session: api.Session) -> None:
     with pytest.raises(InvalidInput) as exc:
-        load(tree, PROFILE + "title: Igen\n", session)
+        load(PROFILE + "title: Igen\n", session)
     assert str(exc.value).startswith("p.yaml:10:1: duplicate key 'title'")
 
 
-def test_unquoted_date_is_accepted(tree: Callable[[dict[str, str]], Path], session: api.Session) -> None:
-    profile = load(tree, PROFILE.replace('date: "2026-11-21"', "date: 2026-11-21") + "organisation: Xby\n", session)
+def test_unquoted_date_is_accepted(session: api.Session) -> None:
+    profile = load(PROFILE.replace('date: "2026-11-21"', "date: 2026-11-21") + "organisation: Xby\n", session)
     assert profile.date == "2026-11-21"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 __all__ = [
     # sessions, profiles and decisions
-    "Session", "open_session", "open_library", "library_at", "load_profile", "load_profiles", "decide",
+    "Session", "open_session", "open_library", "library_at", "load_profile", "profile_from_text", "load_profiles",
+    "decide",
     "default_profile_dirs", "template_path", "today", "check_day", "check_name",
     # building and checking builds
     "BuildResult", "JSON", "Manifest", "build", "render_build", "lay_out", "manifest", "verify", "import_answers",
@@ -242,6 +243,12 @@ def load_profile(session: Session, path: Path) -> Profile:
     """Read and validate one profile against the session's library."""
     return validate.profile(load.read_yaml(path), session.library,
                             organisation=session.workspace.organisation, today=today())
+
+
+def profile_from_text(session: Session, text: str, name: str = "profil.yaml") -> Profile:
+    """Validate a profile given as YAML text (an upload, a form), with `name` as the file name in messages."""
+    source = load.Source(load.parse_yaml(text, name), name, Path(name), text.encode("utf-8"))
+    return validate.profile(source, session.library, organisation=session.workspace.organisation, today=today())
 
 
 def load_profiles(session: Session, paths: Sequence[Path]) -> list[Profile]:
