@@ -196,3 +196,31 @@ def test_old_entries_are_pruned(workspace: Path, monkeypatch: pytest.MonkeyPatch
         clause_file.write_text(CLAUSE.format(id="LOK-LOGG").replace("default: 90", f"default: {days}"), "utf-8")
         api.open_session(workspace)
     assert len(entries()) == 2
+
+
+def test_a_changed_workspace_file_is_checked_again(workspace: Path) -> None:
+    api.open_session(workspace)
+    assert len(list(cache.folder().glob("passed-*.json"))) == 1
+    api.open_session(workspace)  # the same bytes: the schema check is skipped
+    workspace.write_text(WORKSPACE + "colour: blue\n", "utf-8")
+    with pytest.raises(InvalidInput) as exc:
+        api.open_session(workspace)
+    assert str(exc.value).startswith("tendergen.yaml:3:1: unknown field 'colour'")
+
+
+def test_a_corrupt_check_record_is_ignored(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    api.open_session(workspace)
+    (record,) = cache.folder().glob("passed-*.json")
+    record.write_text('{"format": 1, "key": "forged"}', "utf-8")
+    assert not cache.passed("workspace", workspace.read_bytes())
+    calls = []
+    real = api.validate.workspace
+
+    def spy(source: load.Source, *, schema_checked: bool = False) -> object:
+        calls.append(schema_checked)
+        return real(source, schema_checked=schema_checked)
+
+    monkeypatch.setattr(api.validate, "workspace", spy)
+    api.open_session(workspace)
+    api.open_session(workspace)
+    assert calls == [False, True]

@@ -122,7 +122,7 @@ def open_session(workspace_file: Path | None = None, start: Path | None = None, 
 
     path = workspace_file or load.find_workspace(start or Path.cwd())
     source = load.read_yaml(path) if path else None
-    ws = validate.workspace(source) if source else Workspace()
+    ws = _workspace(source, cache) if source else Workspace()
     for folder in [*clause_folders, *([templates] if templates else [])]:
         if not folder.is_dir():
             raise InvalidInput("folder not found", location=Location(load.where(folder)),
@@ -131,6 +131,17 @@ def open_session(workspace_file: Path | None = None, start: Path | None = None, 
                  templates=templates.resolve() if templates else ws.templates)
     library, layers = open_library(load.data_root() / "clauses", ws.clause_folders, cache=cache)
     return Session(ws, path, library, layers, sha256(source.raw) if source else "")
+
+
+def _workspace(source: load.Source, cache: bool) -> Workspace:
+    """tendergen.yaml validated; with `cache`, its schema check is skipped for bytes that passed it before."""
+    from tendergen.core import cache as checks
+
+    known = cache and checks.passed("workspace", source.raw)
+    ws = validate.workspace(source, schema_checked=known)
+    if cache and not known:
+        checks.remember_passed("workspace", source.raw)
+    return ws
 
 
 def open_library(base: Path, extra: Sequence[Path] = (), *, cache: bool = False

@@ -127,15 +127,46 @@ def store(cache_key: str, library: model.Library) -> None:
         return
 
 
-def _prune(path: Path) -> None:
-    entries = sorted(path.glob("library-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+def _check_entry(kind: str, raw: bytes) -> tuple[Path, str]:
+    digest = hashlib.sha256(f"{_code_digest()}\0{kind}\0".encode() + raw).hexdigest()
+    return folder() / f"passed-{digest[:32]}.json", digest
+
+
+def passed(kind: str, raw: bytes) -> bool:
+    """Whether these bytes of this kind of file passed validation before (with this tool and schemas)."""
+    entry, digest = _check_entry(kind, raw)
+    try:
+        return bool(json.loads(entry.read_bytes()) == {"format": FORMAT, "key": digest})
+    except (OSError, ValueError):
+        return False
+
+
+def remember_passed(kind: str, raw: bytes) -> None:
+    """Record that these bytes passed; a cache that cannot be written is silently skipped."""
+    entry, digest = _check_entry(kind, raw)
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".passed-", suffix=".tmp", dir=entry.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(json.dumps({"format": FORMAT, "key": digest}).encode())
+            Path(tmp).replace(entry)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        _prune(entry.parent, "passed-*.json")
+    except OSError:
+        return
+
+
+def _prune(path: Path, pattern: str = "library-*.json") -> None:
+    entries = sorted(path.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP:]:
         old.unlink(missing_ok=True)
 
 
 def clear() -> int:
-    """Remove every cached library; the number removed."""
-    entries = list(folder().glob("library-*.json")) if folder().is_dir() else []
+    """Remove every cached library and check; the number removed."""
+    entries = [*folder().glob("library-*.json"), *folder().glob("passed-*.json")] if folder().is_dir() else []
     for entry in entries:
         entry.unlink(missing_ok=True)
     return len(entries)
@@ -251,5 +282,31 @@ def decode(value: Any) -> Any:
     fields = {k: decode(v) for k, v in inner.items()}
     if cls is model.Clause:
         fields = {**_clause_fields(fields.get("data", {})), **fields}
-    return cls(**fields)
+    return _build(cls, fields)
+
+
+@functools.cache
+def _defaults(cls: type) -> tuple[frozenset[str], tuple[tuple[str, Any], ...]]:
+    """A dataclass's field names and the defaults (made fresh by their factories) it fills in."""
+    names = frozenset(f.name for f in dataclasses.fields(cls))
+    plain_defaults = tuple((f.name, f.default) for f in dataclasses.fields(cls)
+                           if f.default is not dataclasses.MISSING)
+    return names, plain_defaults
+
+
+def _build(cls: type, fields: dict[str, Any]) -> Any:
+    """cls(**fields) for a frozen dataclass without __post_init__, without its per-field setattr calls.
+
+    Anything unusual (an unknown or missing field, a default factory to run) goes through cls(**fields).
+    """
+    names, plain_defaults = _defaults(cls)
+    if not fields.keys() <= names or hasattr(cls, "__post_init__") or "__slots__" in vars(cls):
+        return cls(**fields)
+    complete = {name: value for name, value in plain_defaults if name not in fields}
+    complete.update(fields)
+    if complete.keys() != names:
+        return cls(**fields)  # a field with a default factory is missing: let the class fill it
+    obj: Any = object.__new__(cls)
+    obj.__dict__.update(complete)
+    return obj
 

@@ -22,14 +22,16 @@ class Workspace:
     root: Path | None = None
 
 
-def workspace(source: Source) -> Workspace:
+def workspace(source: Source, *, schema_checked: bool = False) -> Workspace:
     """Validate tendergen.yaml; its clause and template folders must exist inside the workspace.
 
     A folder outside the workspace folder is refused here: a shared tendergen.yaml must not make a build
     read, or `approve` write, anywhere else. Such a folder can still be given on the command line.
+    `schema_checked`: these very bytes passed the schema before (see core.cache), so it is not run again.
     """
     data = plain(source.tree) if source.tree is not None else {}
-    raise_if(schema_problems(source.tree, data, "library-files#workspace", source.label))
+    if not schema_checked:
+        raise_if(schema_problems(source.tree, data, "library-files#workspace", source.label))
     base = source.path.parent.resolve()
     problems: Problems = []
 
