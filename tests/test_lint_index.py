@@ -7,7 +7,7 @@ from dataclasses import replace
 from itertools import combinations
 
 from tendergen import api
-from tendergen.core import lint
+from tendergen.core import cache, lint
 from tendergen.core.model import Clause
 
 
@@ -45,6 +45,8 @@ def test_index_finds_the_same_pairs_as_comparing_all(session: api.Session) -> No
     for seed in range(3):
         clauses = variants(session, seed)
         found = sorted(p.message for p in lint._duplicates(clauses))
+        assert lint.near_duplicate_pairs([c.text for c in clauses]) == [
+            tuple(p) for p in cache.near_duplicate_pairs([c.text for c in clauses])]
         assert found == sorted(all_pairs(clauses))  # lint() sorts its findings: the order was never kept
         assert len(found) > 10  # the edited copies do produce near-duplicates
 
@@ -54,3 +56,15 @@ def test_short_and_empty_texts_compare_as_before(session: api.Session) -> None:
     texts = ["", "", "Ett två", "ett TVÅ", "ett två tre", "{{ a }}", "a b c d", "a b c d e"]
     clauses = [replace(base, id=f"K{i}", text=text) for i, text in enumerate(texts)]
     assert sorted(p.message for p in lint._duplicates(clauses)) == sorted(all_pairs(clauses))
+
+
+def test_remembered_pairs_are_used_only_for_the_same_texts(session: api.Session) -> None:
+    clauses = variants(session, 7)
+    texts = [c.text for c in clauses]
+    first = cache.near_duplicate_pairs(texts)
+    assert [tuple(p) for p in cache.near_duplicate_pairs(texts)] == [tuple(p) for p in first]
+    changed = [*texts[:-1], texts[0]]  # the last text now duplicates the first
+    assert [tuple(p) for p in cache.near_duplicate_pairs(changed)] == lint.near_duplicate_pairs(changed)
+    for entry in cache.folder().glob("pairs-*.json"):
+        entry.write_text('{"format": 1, "key": "x", "pairs": [[5, 1, 1.0]]}', "utf-8")
+    assert [tuple(p) for p in cache.near_duplicate_pairs(texts)] == lint.near_duplicate_pairs(texts)

@@ -153,11 +153,12 @@ def lint(ctx: click.Context) -> None:
     declared stricter direction, unverified legal references without a review flag, near-duplicate texts
     and requirements on retired clauses. Exits 3 when there are findings.
     """
+    from tendergen.core import cache
     from tendergen.core.lint import lint as run_lint
     from tendergen.errors import InvalidInput
 
     library = _session(ctx).library
-    report = run_lint(library)
+    report = run_lint(library, pairs=cache.near_duplicate_pairs if ctx.obj["session_options"]["cache"] else None)
     if report.needs_review:
         click.echo(f"{len(report.needs_review)} clause(s) need legal review:")
         for c in report.needs_review:

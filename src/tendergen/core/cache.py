@@ -20,7 +20,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -158,6 +158,40 @@ def remember_passed(kind: str, raw: bytes) -> None:
         return
 
 
+def near_duplicate_pairs(texts: Sequence[str]) -> Sequence[Sequence[Any]]:
+    """lint.near_duplicate_pairs, remembered for the very same texts (and tool): a pure function's result."""
+    from tendergen.core import lint
+
+    digest = hashlib.sha256(f"{_code_digest()}\0near-duplicates\0{len(texts)}\0".encode())
+    for text in texts:
+        digest.update(hashlib.sha256(text.encode("utf-8")).digest())
+    key_ = digest.hexdigest()
+    entry = folder() / f"pairs-{key_[:32]}.json"
+    try:
+        stored = json.loads(entry.read_bytes())
+        found = stored["pairs"] if stored.get("format") == FORMAT and stored.get("key") == key_ else None
+        if isinstance(found, list) and all(
+                isinstance(p, list) and len(p) == 3 and type(p[0]) is int and type(p[1]) is int
+                and 0 <= p[0] < p[1] < len(texts) and type(p[2]) is float for p in found):
+            return found
+    except (OSError, ValueError, AttributeError, TypeError):
+        pass
+    pairs = lint.near_duplicate_pairs(texts)
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".pairs-", suffix=".tmp", dir=entry.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(json.dumps({"format": FORMAT, "key": key_, "pairs": pairs}).encode())
+            Path(tmp).replace(entry)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        _prune(entry.parent, "pairs-*.json")
+    except OSError:
+        pass
+    return pairs
+
+
 def _prune(path: Path, pattern: str = "library-*.json") -> None:
     entries = sorted(path.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP:]:
@@ -166,7 +200,8 @@ def _prune(path: Path, pattern: str = "library-*.json") -> None:
 
 def clear() -> int:
     """Remove every cached library and check; the number removed."""
-    entries = [*folder().glob("library-*.json"), *folder().glob("passed-*.json")] if folder().is_dir() else []
+    entries = [p for pattern in ("library-*.json", "passed-*.json", "pairs-*.json")
+               for p in folder().glob(pattern)] if folder().is_dir() else []
     for entry in entries:
         entry.unlink(missing_ok=True)
     return len(entries)

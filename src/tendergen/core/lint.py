@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,13 +39,19 @@ def _similarity(a: frozenset[Hashable], b: frozenset[Hashable]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def lint(library: Library) -> LintReport:
-    """Check the library's clauses and collect every finding, sorted by location."""
+Pairs = Callable[[Sequence[str]], Sequence[Sequence[Any]]]
+
+
+def lint(library: Library, *, pairs: Pairs | None = None) -> LintReport:
+    """Check the library's clauses and collect every finding, sorted by location.
+
+    `pairs` finds the near-duplicate texts (default: near_duplicate_pairs); a caller may memoise it.
+    """
     problems: list[TendergenError] = []
     active = [c for c in library.clauses if c.status != "retired"]
     for c in active:
         problems.extend(_clause_findings(c, library))
-    problems.extend(_duplicates(active))
+    problems.extend(_duplicates(active, pairs or near_duplicate_pairs))
     problems.sort(key=TendergenError.sort_key)
     return LintReport(tuple(problems), tuple(c for c in active if c.needs_legal_review))
 
@@ -95,15 +101,15 @@ def _numbered_shingles(texts: Sequence[str]) -> Sequence[frozenset[Hashable]]:
     return result
 
 
-def _duplicates(clauses: Sequence[Clause]) -> list[TendergenError]:
-    """Pairs of texts sharing at least NEAR_DUPLICATE of their phrases, found through an index.
+def near_duplicate_pairs(texts: Sequence[str]) -> list[tuple[int, int, float]]:
+    """(i, j, similarity) for each pair of texts, i < j, sharing at least NEAR_DUPLICATE of their phrases.
 
-    Prefix filtering (exact, no pair is missed): with the phrases of every text in one global order,
-    two sets with Jaccard similarity >= t share a phrase among the first |A| - ceil(t·|A|) + 1 of each.
-    Only pairs that share such a phrase are compared, and each of them exactly as before.
+    Found through an index by prefix filtering, which is exact (no pair is missed): with the phrases of
+    every text in one global order, two sets with Jaccard similarity >= t share a phrase among the first
+    |A| - ceil(t·|A|) + 1 of each. Only pairs that share such a phrase are compared, each exactly.
     """
-    found: list[TendergenError] = []
-    shingles = _numbered_shingles([c.text for c in clauses])
+    found = []
+    shingles = _numbered_shingles(texts)
     index: dict[Any, list[int]] = defaultdict(list)
     for j, phrases in enumerate(shingles):
         # Any one global order is exact. Words are numbered as first met, so phrases with high numbers
@@ -115,10 +121,13 @@ def _duplicates(clauses: Sequence[Clause]) -> list[TendergenError]:
             candidates.update(index[r])
             index[r].append(j)
         for i in sorted(candidates):
-            a, b = clauses[i], clauses[j]
             score = _similarity(shingles[i], phrases)
             if score >= NEAR_DUPLICATE:
-                found.append(InvalidInput(
-                    f"{b.id}: text is a near-duplicate of {a.id} ({score:.0%} shared phrases)",
-                    location=b.location, hint="merge the two clauses, or use a parameter for what differs"))
+                found.append((i, j, score))
     return found
+
+
+def _duplicates(clauses: Sequence[Clause], pairs: Pairs = near_duplicate_pairs) -> list[TendergenError]:
+    return [InvalidInput(f"{b.id}: text is a near-duplicate of {a.id} ({score:.0%} shared phrases)",
+                         location=b.location, hint="merge the two clauses, or use a parameter for what differs")
+            for i, j, score in pairs([c.text for c in clauses]) for a, b in [(clauses[i], clauses[j])]]
