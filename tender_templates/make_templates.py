@@ -289,8 +289,10 @@ def cell(width: int, content: str, shade: str = "") -> str:
     return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{fill}</w:tcPr>{content}</w:tc>'
 
 
-def row(cells: str, header: bool = False) -> str:
+def row(cells: str, header: bool = False, height: int = 0) -> str:
     trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else ""
+    if height:  # a row the reader fills in: room to write
+        trpr = f'<w:trPr><w:cantSplit/><w:trHeight w:val="{height}"/></w:trPr>'
     return f"<w:tr>{trpr}{cells}</w:tr>"
 
 
@@ -318,9 +320,9 @@ def _loop_row(statement: str, widths: list[int]) -> str:
 
 
 def loop_table(widths: list[int], header: list[str], loop: str, cells: list[str], caption: str,
-               description: str) -> str:
+               description: str, height: int = 0) -> str:
     """A table with a repeated header row and one body row per item of `loop`."""
-    body = row("".join(cell(w, c) for w, c in zip(widths, cells, strict=True)))
+    body = row("".join(cell(w, c) for w, c in zip(widths, cells, strict=True)), height=height)
     return table(widths, header, _loop_row(f"for item in {loop}", widths) + body + _loop_row("endfor", widths),
                  caption, description)
 
@@ -450,7 +452,7 @@ LIGHT_BODY = (
     + loop_table(NEEDS_WIDTHS, ["Nr", "Behov (fylls i av verksamheten)", "Ska/Bör", "Leverantörens svar"], "needs",
                  [text_cell("item"), para("", "TableText"), para("", "TableText"), para("", "TableText")],
                  "Verksamhetens behov", "Numrerade rader där verksamheten beskriver ett behov och anger Ska eller "
-                 "Bör, och leverantören svarar.")
+                 "Bör, och leverantören svarar.", height=680)
     + para("Kommunens krav", "Heading1")
     + para("Kraven nedan gäller alltid när kommunen köper IT av det här slaget. Leverantören ska besvara varje "
            "krav. Ett anbud som inte uppfyller alla ska-krav kan inte antas.", keep_next=True)
@@ -524,9 +526,9 @@ TEMPLATES = {
     "pub-instruktion": (TEXT_BODY, False, False),
     "sekretessforbindelse": (TEXT_BODY, True, False),
     "sanktionsforsakran": (TEXT_BODY, True, False),
-    "ilo-sjalvvardering": (TEXT_BODY, False, False),
+    "ilo-sjalvvardering": (TEXT_BODY, True, False),
     "exitplan": (TEXT_BODY, False, False),
-    "rfi": (TEXT_BODY, False, False),
+    "rfi": (TEXT_BODY, True, False),
     "acceptanstestprotokoll": (ACCEPTANCE_BODY, False, False),
     "urvalsredovisning": (WHY_BODY, False, False),
     "klausulgranskning": (para("{{p body }}"), True, False),

@@ -14,7 +14,7 @@ from tendergen.core.text import LIST_MARKER
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
-SHORT = {"sanktionsforsakran", "sekretessforbindelse", "lathund"}
+SHORT = {"sanktionsforsakran", "sekretessforbindelse", "lathund", "ilo-sjalvvardering", "rfi"}
 LIST_STYLES = {"ListItem", "ListBullet", "TableListItem", "TableListBullet"}
 
 

@@ -18,7 +18,7 @@ from tendergen.errors import OutputError
 
 TEXT_DOCS = {"upphandlingsdokument", "avtalsvillkor", "pub-instruktion", "sekretessforbindelse", "lathund",
              "sanktionsforsakran", "ilo-sjalvvardering", "exitplan", "rfi"}
-SHORT_DOCS = {"sanktionsforsakran", "sekretessforbindelse", "lathund"}
+SHORT_DOCS = {"sanktionsforsakran", "sekretessforbindelse", "lathund", "ilo-sjalvvardering", "rfi"}
 PAYLOADS = [
     "{{ 7*7 }}",
     "{% for x in range(3) %}loop{% endfor %}",
