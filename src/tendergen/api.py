@@ -450,6 +450,20 @@ def _build_light(session: Session, source: load.Source, out_dir: Path, *, force:
     return _result(profile, files, data, removed, warnings, pdfs)
 
 
+def render_light(session: Session, profile: ProfileData, *, draft: bool = False) -> BuildResult:
+    """The direct-procurement documents and profil.yaml in memory, nothing written (for the web form).
+
+    `files` holds profil.yaml first, then the documents; the manifest is in `manifest`.
+    """
+    text = interview.profile_yaml(profile)
+    raw = text.encode("utf-8")
+    source = load.Source(load.parse_yaml(text, LIGHT_PROFILE), LIGHT_PROFILE, Path(LIGHT_PROFILE), raw)
+    built, files, data = _render_build(session, source, draft=draft, light=True)
+    files = {LIGHT_PROFILE: raw, **files}
+    data["outputs"].insert(0, {"file": LIGHT_PROFILE, "sha256": sha256(raw), "bytes": len(raw)})
+    return _result(built, files, data, [])
+
+
 def interview_context(session: Session, organisation: str | None = None) -> interview.Context:
     """What the light interview needs: the library's limits, today's date and the organisation (if known)."""
     return interview.Context(session.library, today(), organisation or session.workspace.organisation or "")

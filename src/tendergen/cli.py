@@ -533,6 +533,42 @@ def light(ctx: click.Context, out_dir: Path, answers_file: Path | None, profile_
                "klausuler valda.")
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Keep the default and publish the form through a reverse proxy.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--workspace", "workspace_dir", type=click.Path(exists=True, path_type=Path), default=None,
+              help="The workspace folder (with tendergen.yaml) or file. Default: as for the other commands.")
+@click.option("--trusted-proxy", metavar="ADDRESS",
+              help="The reverse proxy's address: only its X-Forwarded-* headers are believed.")
+@click.option("--url-prefix", default="", help="The path the proxy publishes the form under, e.g. /upphandling.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workspace_dir: Path | None, trusted_proxy: str | None,
+          url_prefix: str) -> None:
+    """Serve the light interview as a web form (in Swedish) for people who do not use a terminal.
+
+    The documents are built in memory for each download and never written to disk. Needs the `web`
+    extra: pip install 'tendergen[web]'. Stop with Ctrl-C.
+    """
+    from tendergen import api
+    from tendergen.errors import InvalidInput
+
+    try:
+        from tendergen import web
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise InvalidInput(f"the web form needs Flask and Waitress ({exc})",
+                           hint="pip install 'tendergen[web]'") from exc
+    if workspace_dir is not None and workspace_dir.is_dir():
+        found = workspace_dir / "tendergen.yaml"
+        session = api.open_session(found if found.is_file() else None, start=workspace_dir)
+    elif workspace_dir is not None:
+        session = api.open_session(workspace_dir)
+    else:
+        session = _session(ctx)
+    web.serve(session, host, port, trusted_proxy=trusted_proxy, url_prefix=url_prefix.rstrip("/"),
+              ready=lambda url: click.echo(f"Webbformuläret finns på {url} (avsluta med Ctrl-C)", err=True))
+
+
 def _tell(text: str) -> None:
     click.echo(text, err=True)
 
