@@ -169,6 +169,7 @@ def test_survey_tool_from_start_to_docx(server: str, pages: Pages, tmp_path: Pat
             error = page.locator("#fel")
             assert error.inner_text().endswith("Skriv ett heltal, till exempel 300000.")
             assert page.locator("#svar").get_attribute("aria-describedby") == "hjalp fel"
+            answer(page, answers["varde"])
             continue
         if current == "verksamhet" and answers["vad"] != SURVEY["vad"]:
             # Go back one question and change the answer given there.

@@ -36,8 +36,8 @@ FIELD_QUESTION = {"title": "vad", "department": "verksamhet", "contact": "kontak
                   "reference": "diarienummer", "organisation": "organisation", "contract.years": "avtalstid",
                   "contract": "avtalstid", "facts.estimated_value_sek": "varde"}
 MONEY = ("varde", "tidigare")
-FILE_TITLES = {"profil.yaml": "Profilen (profil.yaml) – svaren, så att upphandlingsenheten kan bygga om dokumenten",
-               "manifest.json": "Byggprotokoll (manifest.json) – vilka klausuler som valdes och varför"}
+FILE_TITLES = {"profil.yaml": "Profilen – svaren, så att upphandlingsenheten kan bygga om dokumenten",
+               "manifest.json": "Byggprotokoll – vilka klausuler som valdes och varför"}
 MEDIA = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
          ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          ".yaml": "application/x-yaml; charset=utf-8", ".json": "application/json", ".zip": "application/zip"}
