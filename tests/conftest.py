@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
+import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,11 +29,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="rewrite the expected output of the golden cases in tests/cases/ (see test_cases.py)")
 
 
+_SHARED: list[subprocess.Popen[bytes]] = []
+
+
+def _shared_office(program: str) -> None:
+    """Start one LibreOffice for the whole test session (on first use); every conversion attaches to it."""
+    from tendergen.documents import pdf
+
+    if _SHARED or not pdf.can_paginate():
+        return
+    profile = Path(tempfile.mkdtemp(prefix="tendergen-tests-lo-"))
+    pipe = f"tendergen-tests-{os.getpid()}"
+    _SHARED.append(subprocess.Popen(
+        [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
+         "--norestore", f"--accept=pipe,name={pipe};urp;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+    os.environ["TENDERGEN_OFFICE_PIPE"] = pipe
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop the shared LibreOffice: its own process group (soffice starts soffice.bin), a throwaway profile."""
+    for server in _SHARED:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+
+
 @contextmanager
 def office() -> Iterator[str]:
-    """LibreOffice switched on for the builds inside the block."""
+    """LibreOffice switched on for the builds inside the block (one shared LibreOffice per test session)."""
     if SOFFICE is None:
         pytest.fail("LibreOffice (soffice) is required for the document tests; .ci/run installs it")
+    _shared_office(SOFFICE)
     os.environ["TENDERGEN_SOFFICE"] = SOFFICE
     try:
         yield SOFFICE

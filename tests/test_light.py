@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import office
 from helpers import docx_as_text, pdf_text
 from tendergen.cli import cli
+from tendergen.documents import pdf
 from tendergen.interview import questions as interview
 
 ANSWERS = """\
@@ -82,11 +82,8 @@ def test_light_documents(ws: Path, runner: CliRunner) -> None:
     assert "Granska tillgängligheten" in guide
     assert "Uppgifter kan hamna utanför EU/EES" not in guide  # storage stays in the EU
     assert not (ws / "ut" / "upphandlingsdokument.docx").exists()
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice is required"
-    subprocess.run([soffice, f"-env:UserInstallation=file://{ws}/lo", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(ws / "pdf"), str(ws / "ut" / "kravspecifikation-light.docx"),
-                    str(ws / "ut" / "lathund.docx")], check=True, capture_output=True, timeout=300)
+    with office():  # the session's shared LibreOffice
+        pdf.convert([ws / "ut" / "kravspecifikation-light.docx", ws / "ut" / "lathund.docx"], ws / "pdf")
     assert "Verksamhetens behov" in pdf_text(ws / "pdf" / "kravspecifikation-light.pdf")
     assert "Dokumentera köpet och registrera avtalet" in pdf_text(ws / "pdf" / "lathund.pdf")
 

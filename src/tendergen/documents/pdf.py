@@ -1,6 +1,8 @@
 """LibreOffice through its UNO bridge: tagged PDF copies, and the page numbers of each table of contents.
 
-Set TENDERGEN_SOFFICE to the soffice program to use, or to "none" to build without LibreOffice.
+Set TENDERGEN_SOFFICE to the soffice program to use, or to "none" to build without LibreOffice. Set
+TENDERGEN_OFFICE_PIPE to the pipe name of a LibreOffice already listening (`--accept=pipe,name=NAME;urp;`)
+to use that one instead of starting a new one each time (the test suite shares one per session).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 from tendergen.errors import Location, OutputError
@@ -29,8 +32,10 @@ def properties(*values):
     return uno.Any("[]com.sun.star.beans.PropertyValue", tuple(values))
 
 soffice, profile, pipe, out_dir, filter_name, suffix, options, dispatch, *files = sys.argv[1:]
-office = subprocess.Popen([soffice, "-env:UserInstallation=" + profile, "--headless", "--invisible",
-                           "--nologo", "--norestore", "--accept=pipe,name=%s;urp;" % pipe])
+shared = profile == "-"  # attach to a LibreOffice that is already listening on the pipe, and leave it running
+office = None if shared else subprocess.Popen([soffice, "-env:UserInstallation=" + profile, "--headless",
+                                               "--invisible", "--nologo", "--norestore",
+                                               "--accept=pipe,name=%s;urp;" % pipe])
 tocs = {}
 try:
     resolver = uno.getComponentContext().ServiceManager.createInstanceWithContext(
@@ -49,15 +54,17 @@ try:
         doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(path), "_blank", 0, (prop("Hidden", True),))
         if dispatch != "-":
             helper.executeDispatch(doc.getCurrentController().getFrame(), ".uno:" + dispatch, "", 0, ())
-        indexes = doc.getDocumentIndexes()
         name = path.rsplit("/", 1)[-1]
-        for i in range(indexes.getCount()):
+        writer = hasattr(doc, "getDocumentIndexes")  # a spreadsheet has no indexes or text fields
+        indexes = doc.getDocumentIndexes() if writer else None
+        for i in range(indexes.getCount() if writer else 0):
             index = indexes.getByIndex(i)
             index.update()
             if index.supportsService("com.sun.star.text.ContentIndex") and name not in tocs:
                 lines = [line for line in index.getAnchor().getString().splitlines() if line.strip()]
                 tocs[name] = [line.rsplit("\t", 1)[-1].strip() if "\t" in line else "" for line in lines]
-        doc.getTextFields().refresh()
+        if writer:
+            doc.getTextFields().refresh()
         if filter_name != "-":
             target = out_dir + "/" + name.rsplit(".", 1)[0] + "." + suffix
             export = [prop("FilterName", filter_name)]
@@ -71,15 +78,17 @@ try:
                 export.append(prop("FilterOptions", options))
             uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(target), properties(*export)))
         doc.close(True)
-    try:
-        desktop.terminate()
-    except Exception:
-        pass
+    if not shared:
+        try:
+            desktop.terminate()
+        except Exception:
+            pass
 finally:
-    try:
-        office.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        office.kill()
+    if office is not None:
+        try:
+            office.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            office.kill()
 print(json.dumps(tocs))
 '''
 
@@ -102,6 +111,7 @@ def can_paginate() -> bool:
     return soffice() is not None and _has_uno()
 
 
+@cache
 def _has_uno() -> bool:
     if not Path(SYSTEM_PYTHON).is_file():
         return False
@@ -137,8 +147,10 @@ def run(documents: Sequence[Path], out_dir: Path, *, export: tuple[str, str, str
     with tempfile.TemporaryDirectory(prefix="tendergen-lo-") as profile:
         profile_url = Path(profile).as_uri()
         files = [str(p.resolve()) for p in documents]
+        shared = os.environ.get("TENDERGEN_OFFICE_PIPE", "")
         if _has_uno():
-            command = [SYSTEM_PYTHON, "-c", UNO_SCRIPT, program, profile_url, f"tendergen{Path(profile).name}",
+            office = ["-", shared] if shared else [profile_url, f"tendergen{Path(profile).name}"]
+            command = [SYSTEM_PYTHON, "-c", UNO_SCRIPT, program, *office,
                        str(out_dir.resolve()), filter_name, suffix, options, dispatch, *files]
         elif dispatch != "-" or export is None:
             raise OutputError("this needs LibreOffice's python3-uno", location=Location(str(out_dir)),
