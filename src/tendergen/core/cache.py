@@ -61,14 +61,34 @@ def scan(folder_path: Path, origin: str) -> LibrarySources | None:
         return None
     try:
         meta = {name: _raw(folder_path / name) for name in LIBRARY_META_FILES if (folder_path / name).is_file()}
-        files = sorted((p for p in folder_path.rglob("*.yaml") if p.parent != folder_path), key=str)
+        files = [folder_path / name for name in _yaml_below(str(folder_path))]
         return LibrarySources(folder_path, origin, meta, tuple(_raw(p) for p in files))
     except OSError:
         return None
 
 
+def _yaml_below(top: str) -> list[str]:
+    """The *.yaml names in the sub-folders of `top`, relative to it, as Path.rglob finds them.
+
+    os.walk is several times faster than rglob. Like rglob it does not descend into linked folders, and
+    it lists any entry whose name matches (folders too). Should the two ever disagree, the cache key
+    differs from the stored one and the library is simply validated afresh.
+    """
+    import fnmatch
+
+    found = []
+    for folder, folders, files in os.walk(top):
+        if folder == top:
+            continue
+        relative = os.path.relpath(folder, top)
+        found += [os.path.join(relative, name)  # noqa: PTH118
+                  for name in (*folders, *files) if fnmatch.fnmatch(name, "*.yaml")]
+    return sorted(found)
+
+
 def _raw(path: Path) -> Source:
-    return Source(None, where(path), path, path.read_bytes())
+    with open(path, "rb") as handle:  # noqa: PTH123 - a little faster than Path.read_bytes, once per file
+        return Source(None, where(path), path, handle.read())
 
 
 @functools.cache
