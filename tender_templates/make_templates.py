@@ -379,7 +379,9 @@ TEXT_BODY = (
     + para("{{ section.title }}", "Heading1")
     + tag("for item in section.clauses")
     + tag("if item.heading")
-    + para("{{ item.title }}", "Heading2")
+    + '<w:p><w:pPr><w:pStyle w:val="Heading2"/></w:pPr>'
+    '<w:bookmarkStart w:id="{{ item.anchor_id }}" w:name="{{ item.anchor }}"/>'
+    + run("{{ item.title }}") + '<w:bookmarkEnd w:id="{{ item.anchor_id }}"/></w:p>'
     + tag("endif")
     + tag("if item.label")
     + para("{{ item.label }}", "Note", keep_next=True)

@@ -14,6 +14,7 @@ from tendergen.core.text import LIST_MARKER
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
+ROOT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "saas-verksamhetssystem.yaml"
 SHORT = {"sanktionsforsakran", "sekretessforbindelse", "lathund", "ilo-sjalvvardering", "rfi"}
 LIST_STYLES = {"ListItem", "ListBullet", "TableListItem", "TableListBullet"}
 
@@ -178,3 +179,46 @@ def test_sheets_are_print_ready_on_a4(built_examples: dict[str, Path]) -> None:
             needed = max(line_count(c.value, w) for c, w in zip(row, widths, strict=True) if c.value)
             height = matrix.row_dimensions[row[0].row].height
             assert height >= min(409, needed * LINE_POINTS), (stem, row[0].value)
+
+
+REFERRING = """\
+id: LOK-HANVISNING
+version: "1.0"
+status: draft
+title: Lokal hänvisning
+area: andringar
+document: avtalsvillkor
+section: omfattning
+kind: avtalsvillkor
+text:
+  sv: |
+    Ändringar görs enligt [[AND-ANDRINGAR-OCH-TILLAGG]]. Krav {{{{ x }}}}: se [[SAK-INCIDENT]] och [[{missing}]].
+parameters:
+  x: {{type: integer, default: 1, description: Ett tal}}
+motiv: Hänvisningar ska visa klausulens nummer och gå att klicka på i Word.
+"""
+
+
+def test_cross_references_show_the_clause_number_as_a_link(tree, runner) -> None:  # type: ignore[no-untyped-def]
+    from tendergen.cli import cli
+
+    base = tree({"tendergen.yaml": "organisation: Xby kommun\nclause_folders: [lokalt]\n",
+                 "lokalt/x/a.yaml": REFERRING.format(missing="AVT-FINNS-INTE"),
+                 "p.yaml": ROOT_EXAMPLE.read_text("utf-8")})
+    result = runner.invoke(cli, ["build", "p.yaml", "-o", "out", "--draft"])
+    assert result.exit_code == 0, result.output
+    body = part(base / "out" / "avtalsvillkor.docx", "word/document.xml")
+    para = next(p for p in body.iter(f"{{{W}}}p") if text_of(p).startswith("Ändringar görs enligt"))
+    links = para.findall("w:hyperlink", NS)
+    assert [text_of(h) for h in links] and re.fullmatch(r"avsnitt \d+\.\d+", text_of(links[0]))
+    anchor = links[0].get(f"{{{W}}}anchor")
+    assert anchor == "klausul_AND_ANDRINGAR_OCH_TILLAGG"
+    heading = next(p for p in body.iter(f"{{{W}}}p") if any(b.get(f"{{{W}}}name") == anchor
+                                                            for b in p.iter(f"{{{W}}}bookmarkStart")))
+    number = text_of(links[0]).split()[-1]
+    headings = [p for p in body.iter(f"{{{W}}}p") if style_of(p) in ("Heading1", "Heading2")]
+    sections = [p for p in headings if style_of(p) == "Heading1"]
+    section = sum(1 for p in sections if headings.index(p) < headings.index(heading))
+    assert number.startswith(f"{section}.") and style_of(heading) == "Heading2"
+    text = text_of(para)
+    assert "krav SAK-INCIDENT i Kravspecifikation" in text and "AVT-FINNS-INTE" in text and "[[" not in text

@@ -79,6 +79,8 @@ def test_consultants_with_classified_information(session: api.Session) -> None:
     (lambda t: t.replace(", stricter: higher", ""),
      "numeric parameter 'dagar' does not declare which direction is stricter"),
     (lambda t: t + 'legal_basis:\n  - {ref: lou, provision: "7 kap. 2 §"}\n', "cites unverified 7 kap. 2 § LOU"),
+    (lambda t: t.replace(" dagar.", " dagar enligt [[AVT-FINNS-INTE]]."),
+     "refers to [[AVT-FINNS-INTE]], which is not a clause of the library"),
 ])
 def test_lint_findings(tree: Callable[[dict[str, str]], Path], change: Callable[[str], str], finding: str) -> None:
     base = tree({"tendergen.yaml": WORKSPACE, "lokalt/x/a.yaml": change(CLAUSE.format(id="LOK-A"))})

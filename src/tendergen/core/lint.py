@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tendergen.core.model import Clause, Library
-from tendergen.core.text import placeholders
+from tendergen.core.text import cross_references, placeholders
 from tendergen.errors import InvalidInput, TendergenError
 
 NEAR_DUPLICATE = 0.8
@@ -76,6 +76,9 @@ def _clause_findings(c: Clause, library: Library) -> list[TendergenError]:
         if not ref.verifies(basis.provision) and not c.needs_legal_review:
             add(f"cites unverified {basis.provision or ''} {ref.short or ref.name}".replace("  ", " "),
                 "verify it against the primary source, or set needs_legal_review with a note")
+    for other in sorted(set(cross_references(c.text))):
+        if library.clause(other) is None:
+            add(f"refers to [[{other}]], which is not a clause of the library", "check the clause id")
     for other in c.requires:
         target = library.clause(other)
         if target is not None and target.status == "retired":

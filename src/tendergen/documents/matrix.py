@@ -34,9 +34,10 @@ class Row:
 
 def rows(profile: Profile, library: Library, decisions: Sequence[Decision]) -> list[Row]:
     """One row per included requirement, in document and section order."""
-    from tendergen.documents import render
+    from tendergen.documents import references, render
 
     env = render.text_environment()
+    targets: dict[str, dict[str, references.Target]] = {}
     result = []
     for document_id in render.TEXT_DOCUMENT_ORDER:
         doc = library.documents.get(document_id)
@@ -45,6 +46,9 @@ def rows(profile: Profile, library: Library, decisions: Sequence[Decision]) -> l
                 c = d.clause
                 if d.included and c.is_requirement and c.document == document_id and c.section == section_id:
                     item = render.clause_item(c, profile, env)
+                    found = targets.setdefault(document_id, references.targets(library, decisions, document_id,
+                                                                                linked=False))
+                    references.resolve_items([item], found)
                     text = "\n".join(render.plain(p) for p in item["paragraphs"])
                     result.append(Row(c.id, "Ska" if c.kind == "ska-krav" else "Bör", section_title,
                                       f"{c.title}\n{text}", item["verifikat"]))

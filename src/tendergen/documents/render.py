@@ -130,7 +130,10 @@ def _paragraph(mark: str, body: str) -> dict[str, Any]:
 
 def plain(paragraph: Mapping[str, Any]) -> str:
     """A paragraph as plain text: numbered and lettered items with their typed marker (for sheets, summaries)."""
-    return f"{paragraph['marker']} {paragraph['text']}" if paragraph["numbered"] else str(paragraph["text"])
+    from tendergen.documents.references import plain as words
+
+    text = words(str(paragraph["text"]))
+    return f"{paragraph['marker']} {text}" if paragraph["numbered"] else text
 
 
 def number_lists(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -240,6 +243,7 @@ def context(profile: Profile, library: Library, decisions: Sequence[Decision], d
     for number, item in enumerate((i for sec in sections for i in sec["requirements"]), start=1000):
         item["bookmark_id"] = number
         item["bookmark"] = bookmark_name(item["id"])
+    link_references(library, decisions, document_id, [i for sec in sections for i in sec["clauses"]])
     criteria = [{"id": c.id, "title": c.title, "weight": format_value(c.evaluation_weight or 0),
                  "note": _flat(c.evaluation_note)}
                 for d in decisions if d.included and (c := d.clause).kind == "bör-krav"]
@@ -247,6 +251,17 @@ def context(profile: Profile, library: Library, decisions: Sequence[Decision], d
     lists = number_lists(item for section in sections for item in section["clauses"])
     return {**_base(profile, library, document_id), "sections": sections, "criteria": criteria,
             "criteria_total": format_value(total), "lists": lists}
+
+
+def link_references(library: Library, decisions: Sequence[Decision], document_id: str,
+                    items: list[dict[str, Any]]) -> None:
+    """Resolve `[[ID]]` cross-references in the items' texts and give each clause heading its bookmark."""
+    from tendergen.documents import references
+
+    references.resolve_items(items, references.targets(library, decisions, document_id))
+    for number, item in enumerate(items, start=5000):
+        item["anchor_id"] = number
+        item["anchor"] = references.anchor_name(item["id"])
 
 
 def bookmark_name(clause_id: str) -> str:
@@ -279,6 +294,7 @@ def light_context(profile: Profile, library: Library, decisions: Sequence[Decisi
     requirements = [d.clause for d in decisions if d.included and d.clause.is_requirement
                     and d.clause.document != "kravspecifikation"]
     extra = [clause_item(c, profile, env) for c in requirements]
+    link_references(library, decisions, LIGHT, extra)
     sections = [s for s in base["sections"] if s["requirements"]]
     if extra:
         sections.append({"id": "ovrigt", "title": "Övriga krav", "requirements": extra, "clauses": extra, "texts": []})
@@ -378,6 +394,7 @@ def word_structure(document: Any, ctx: Mapping[str, Any]) -> None:
     names = wordml.style_names(styles)
     if ctx.get("lists"):
         wordml.add_list_numbering(document.part.numbering_part.element, ctx["lists"])
+    wordml.link_references(body)
     wordml.write_toc(body, styles)
     wordml.keep_with_list(body, names)
     wordml.no_break_hyphens(body, names)

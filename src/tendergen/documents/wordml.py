@@ -279,6 +279,40 @@ def keep_with_list(body: Any, names: Mapping[str, str]) -> None:
                 ppr.insert(1 if style is not None else 0, element("keepNext"))
 
 
+def link_references(root: Any) -> None:
+    """Cross-references resolved by documents.references become hyperlinks to the clause's bookmark."""
+    from copy import deepcopy
+
+    from tendergen.documents.references import LINKED, START
+
+    for t in list(root.iter(w("t"))):
+        text = t.text or ""
+        run = t.getparent()
+        if START not in text or run is None or run.getparent() is None or len(run.findall(w("t"))) != 1:
+            continue
+        rpr = run.find(w("rPr"))
+        nodes = []
+        at = 0
+        for match in [*LINKED.finditer(text), None]:
+            before = text[at:match.start()] if match else text[at:]
+            pieces = [(before, "")] + ([(match.group(2), match.group(1))] if match else [])
+            for piece, anchor in pieces:
+                if not piece:
+                    continue
+                r = element("r")
+                if rpr is not None:
+                    r.append(deepcopy(rpr))
+                r.append(_t(piece))
+                nodes.append(element("hyperlink", {"anchor": anchor, "history": "1"}, r) if anchor else r)
+            if match:
+                at = match.end()
+        parent = run.getparent()
+        position = parent.index(run)
+        parent.remove(run)
+        for offset, node in enumerate(nodes):
+            parent.insert(position + offset, node)
+
+
 def drop_update_fields(settings: Any) -> None:
     """No field-update prompt when the document opens (a house template may still ask for one)."""
     for node in settings.findall(w("updateFields")):
