@@ -97,6 +97,8 @@ def main() -> int:
             print("the server did not start", file=sys.stderr)
             return 1
         base = found.group(0)
+        logged: list[str] = []  # read the server's log as it comes, or a full pipe would stall the server
+        threading.Thread(target=lambda: logged.extend(server.stderr or ()), daemon=True).start()
         pages: list[float] = []
         builds: list[float] = []
         errors: list[str] = []
@@ -130,6 +132,8 @@ def main() -> int:
             print(f"{label}: n={len(values)} p50={percentile(values, .5) * 1000:.0f} ms "
                   f"p95={percentile(values, .95) * 1000:.0f} ms max={max(values) * 1000:.0f} ms "
                   f"mean={statistics.fmean(values) * 1000:.0f} ms")
+    queue_warnings = sum("Task queue depth" in line for line in logged)
+    print(f"server: {queue_warnings} task-queue warnings (more people than threads wait their turn)")
     for error in sorted(set(errors))[:10]:
         print("error:", error)
     return 1 if errors or not done[0] else 0

@@ -230,3 +230,27 @@ def test_serve_binds_localhost_by_default(monkeypatch: pytest.MonkeyPatch) -> No
     result = CliRunner().invoke(cli, ["serve"])
     assert result.exit_code == 0, result.output
     assert seen == {"host": "127.0.0.1", "port": 8000}
+
+
+def test_a_build_refused_by_the_library_is_explained_in_swedish(client: flask.testing.FlaskClient,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    fill(client, SURVEY)
+    summary = client.get("/sammanfattning")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise api.InvalidInput(problems=[api.InvalidInput("X-1 is draft: not approved for use in a tender")])
+
+    monkeypatch.setattr(api, "render_light", refuse)
+    response = client.post("/skapa", data={"csrf": csrf(summary.text)})
+    assert response.status_code == 422 and "inte godkända" in response.text
+    assert client.get("/dokument").headers["Location"] == "/sammanfattning"
+
+
+def test_the_store_forgets_idle_interviews_and_keeps_a_bound() -> None:
+    store = Store(idle_seconds=60, max_states=3)
+    ids = [store.create()[0] for _ in range(4)]
+    assert len(store) == 3 and store.get(ids[0]) is None and store.get(ids[3]) is not None
+    assert store.get("not-an-id") is None and store.get(None) is None
+    expired = Store(idle_seconds=-1)  # already idle too long
+    sid, _ = expired.create()
+    assert expired.get(sid) is None

@@ -17,6 +17,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,6 +74,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         line = process.stderr.readline()
         found = re.search(r"http://127\.0\.0\.1:\d+/", line)
         assert found, line + (process.stderr.read() if process.poll() is not None else "")
+        threading.Thread(target=process.stderr.read, daemon=True).start()  # keep the pipe from filling up
         yield found.group(0).rstrip("/")
     finally:
         process.terminate()

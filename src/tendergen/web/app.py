@@ -339,7 +339,7 @@ def _profile_problems(session: api.Session, profile: Mapping[str, object]) -> di
 
 def _swedish(exc: TendergenError) -> str:
     """A profile or build problem in plain Swedish (the checks themselves report in English)."""
-    text = exc.message
+    text = " ".join([exc.message, *(p.message for p in getattr(exc, "problems", ()))])
     if "too short" in text:
         return "Svaret är för kort. Skriv ut det, till exempel med några ord."
     if "too long" in text:
