@@ -16,11 +16,12 @@ __all__ = [
     "BuildResult", "JSON", "Manifest", "build", "render_build", "lay_out", "manifest", "verify", "import_answers",
     # the light interview
     "LIGHT_PROFILE", "interview_context", "run_interview", "answer_interview", "build_light", "rebuild_light",
+    "render_light",
     # library review
     "diff", "compare", "Comparison", "review_docx", "approve",
     # the types these take and return
     "AnswerReport", "Change", "Clause", "Decision", "Library", "Profile", "Workspace", "Ask", "BACK", "Context",
-    "Notify", "Outcome", "ProfileData", "Prompt", "Question", "Reply",
+    "Interview", "Notify", "Outcome", "ProfileData", "Prompt", "Question", "Reply",
     "InvalidInput", "Location", "OutputError", "TendergenError",
 ]
 
@@ -42,7 +43,7 @@ from tendergen.documents import matrix, render
 from tendergen.documents.matrix import AnswerReport
 from tendergen.documents.output import read_manifest, sha256, write_build
 from tendergen.errors import InvalidInput, Location, OutputError, TendergenError
-from tendergen.interview import BACK, Ask, Context, Notify, Outcome, ProfileData, Prompt, Question, Reply
+from tendergen.interview import BACK, Ask, Context, Interview, Notify, Outcome, ProfileData, Prompt, Question, Reply
 from tendergen.review.diff import Change
 
 JSON = str | int | float | bool | None | list["JSON"] | dict[str, "JSON"]

@@ -14,6 +14,23 @@ KIND_LABELS = {  # clause kinds
     "rfi-fråga": "Fråga",
 }
 CHANGE_LABELS = {"added": "ny", "removed": "borttagen", "retired": "utgången", "modified": "ändrad"}  # diff.Kind values
+FINDINGS = {  # review.diff.Finding values: what a change in the library means
+    "weakened": "försvagad: ska-krav blir bör-krav",
+    "strengthened": "skärpt: bör-krav blir ska-krav",
+    "kind": "typ ändrad",
+    "looser": "parameter mildrad",
+    "stricter": "parameter skärpt",
+    "scope-narrower": "tillämpas i färre upphandlingar",
+    "scope-wider": "tillämpas i fler upphandlingar",
+    "scope-changed": "regeln ändrad",
+    "legal-basis": "rättslig grund ändrad",
+    "text": "texten ändrad",
+    "editorial": "endast redaktionell ändring",
+    "version-not-bumped": "ändrad utan ny version",
+    "status": "status ändrad",
+    "unit": "parameterns enhet ändrad",
+    "other": "övriga uppgifter ändrade",
+}
 RULE_WORDS = {"sv": (" och ", " eller ", "inte", "gäller alltid"), "en": (" and ", " or ", "not", "always")}
 SYMBOLS = {"eq": "=", "ne": "≠", "in": "∈", "not_in": "∉", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
 CAUSES = {

@@ -21,23 +21,23 @@ class Kind(enum.Enum):
 
 
 class Finding(enum.Enum):
-    """What a change means, in the order a lawyer wants to read it; values are the Swedish labels."""
+    """What a change means, in the order a lawyer wants to read it (the Swedish labels: core.words.FINDINGS)."""
 
-    WEAKENED = "försvagad: ska-krav blir bör-krav"
-    STRENGTHENED = "skärpt: bör-krav blir ska-krav"
-    KIND = "typ ändrad"
-    LOOSER = "parameter mildrad"
-    STRICTER = "parameter skärpt"
-    SCOPE_NARROWER = "tillämpas i färre upphandlingar"
-    SCOPE_WIDER = "tillämpas i fler upphandlingar"
-    SCOPE_CHANGED = "regeln ändrad"
-    LEGAL_BASIS = "rättslig grund ändrad"
-    TEXT = "texten ändrad"
-    EDITORIAL = "endast redaktionell ändring"
-    VERSION_NOT_BUMPED = "ändrad utan ny version"
-    STATUS = "status ändrad"
-    UNIT = "parameterns enhet ändrad"
-    OTHER = "övriga uppgifter ändrade"
+    WEAKENED = "weakened"
+    STRENGTHENED = "strengthened"
+    KIND = "kind"
+    LOOSER = "looser"
+    STRICTER = "stricter"
+    SCOPE_NARROWER = "scope-narrower"
+    SCOPE_WIDER = "scope-wider"
+    SCOPE_CHANGED = "scope-changed"
+    LEGAL_BASIS = "legal-basis"
+    TEXT = "text"
+    EDITORIAL = "editorial"
+    VERSION_NOT_BUMPED = "version-not-bumped"
+    STATUS = "status"
+    UNIT = "unit"
+    OTHER = "other"
 
 
 HIGH = {Finding.WEAKENED, Finding.LOOSER, Finding.SCOPE_NARROWER, Finding.VERSION_NOT_BUMPED, Finding.UNIT}

@@ -12,7 +12,7 @@ from typing import Any
 
 from tendergen.core.model import Severity
 from tendergen.core.validate.rules import rule_from_data
-from tendergen.core.words import CHANGE_LABELS, SEVERITY, STATUS_LABELS, field_label, impact_text, rule_text
+from tendergen.core.words import CHANGE_LABELS, FINDINGS, SEVERITY, STATUS_LABELS, field_label, impact_text, rule_text
 from tendergen.documents import sheets, theme
 from tendergen.review.diff import Change, Kind
 
@@ -66,7 +66,7 @@ def show(field_name: str, value: Any, limit: int = 600) -> str:
 
 
 def finding_lines(change: Change) -> list[str]:
-    return [f"{f.value}" + (f" ({note})" if note else "") for f, note in change.findings]
+    return [FINDINGS[f.value] + (f" ({note})" if note else "") for f, note in change.findings]
 
 
 def as_dicts(changes: Sequence[Change]) -> list[dict[str, Any]]:
@@ -76,7 +76,7 @@ def as_dicts(changes: Sequence[Change]) -> list[dict[str, Any]]:
         "title": c.title,
         "severity": SEVERITY[c.severity],
         "level": c.severity.value,
-        "findings": [{"finding": f.name.lower(), "label": f.value, "note": note} for f, note in c.findings],
+        "findings": [{"finding": f.name.lower(), "label": FINDINGS[f.value], "note": note} for f, note in c.findings],
         "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in c.fields],
         "old_version": c.old.version if c.old else None,
         "new_version": c.new.version if c.new else None,
