@@ -222,3 +222,18 @@ def test_cross_references_show_the_clause_number_as_a_link(tree, runner) -> None
     assert number.startswith(f"{section}.") and style_of(heading) == "Heading2"
     text = text_of(para)
     assert "krav SAK-INCIDENT i Kravspecifikation" in text and "AVT-FINNS-INTE" in text and "[[" not in text
+
+
+def test_a_failing_libreoffice_leaves_the_contents_without_page_numbers(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from conftest import ROOT
+    from tendergen import api
+
+    broken = tmp_path / "soffice"
+    broken.write_text("#!/bin/sh\nexit 1\n", "utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setenv("TENDERGEN_SOFFICE", str(broken))
+    monkeypatch.delenv("TENDERGEN_OFFICE_PIPE", raising=False)
+    session = api.open_session(start=ROOT)
+    result = api.build(session, ROOT / "examples" / "hardvara-ramavtal.yaml", tmp_path / "out", toc_pages=True)
+    assert any("no page numbers" in w for w in result.warnings), result.warnings
+    assert (tmp_path / "out" / "avtalsvillkor.docx").is_file()

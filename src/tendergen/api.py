@@ -376,8 +376,14 @@ def lay_out(files: dict[str, bytes], data: Manifest, *, toc_pages: bool, pdf_dir
             if name.endswith(".docx"):
                 docs.append(Path(scratch) / name)
                 docs[-1].write_bytes(content)
-        copies, tocs, warnings = pdf.run(docs, pdf_dir or Path(scratch) / "out",
-                                         export=pdf.PDF_EXPORT if pdf_dir else None)
+        try:
+            copies, tocs, warnings = pdf.run(docs, pdf_dir or Path(scratch) / "out",
+                                             export=pdf.PDF_EXPORT if pdf_dir else None)
+        except OutputError as exc:
+            if pdf_dir is not None:
+                raise  # PDFs were asked for: their failure is the build's
+            return files, [], [f"LibreOffice could not lay the documents out, so the tables of contents have "
+                               f"no page numbers: {exc}"]
     if toc_pages:
         files = dict(files)
         for name, pages in tocs.items():

@@ -45,6 +45,8 @@ try:
             ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
             break
         except Exception:
+            if office is not None and office.poll() is not None:
+                sys.exit("LibreOffice stopped before it accepted the connection")
             time.sleep(0.25)
     else:
         sys.exit("LibreOffice did not start")
@@ -160,7 +162,11 @@ def run(documents: Sequence[Path], out_dir: Path, *, export: tuple[str, str, str
             target = CONVERT_TO_PDF if filter_name == "writer_pdf_Export" else suffix
             command = [program, f"-env:UserInstallation={profile_url}", "--headless", "--convert-to", target,
                        "--outdir", str(out_dir), *files]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=900)
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=900)
+        except subprocess.TimeoutExpired as exc:
+            raise OutputError("LibreOffice did not finish within 15 minutes", location=Location(str(out_dir)),
+                              hint="check that no other LibreOffice holds the documents open") from exc
     copies = [out_dir / f"{p.stem}.{suffix}" for p in documents] if export else []
     missing = [p.name for p in copies if not p.is_file()]
     if result.returncode != 0 or missing:
@@ -168,5 +174,17 @@ def run(documents: Sequence[Path], out_dir: Path, *, export: tuple[str, str, str
                           location=Location(str(out_dir)), hint=(result.stderr or result.stdout).strip()[-300:])
     tocs: dict[str, list[str]] = {}
     if _has_uno():
-        tocs = json.loads(result.stdout.strip().splitlines()[-1] or "{}")
+        tocs = _tocs(result.stdout)
     return copies, tocs, warnings
+
+
+def _tocs(stdout: str) -> dict[str, list[str]]:
+    """The page numbers the UNO script printed as its last line of JSON ({} when there is none)."""
+    for line in reversed(stdout.strip().splitlines()):
+        try:
+            data = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            return {str(k): [str(p) for p in v] for k, v in data.items() if isinstance(v, list)}
+    return {}
