@@ -246,3 +246,27 @@ def test_approve_refuses_empty_name_or_bad_date(tree: Tree, runner: CliRunner, a
     result = runner.invoke(cli, ["approve", "LOK-A", *args])
     assert result.exit_code == 2, result.output
     assert (base / "lokalt/x/a.yaml").read_bytes() == before
+
+
+# --- nothing is silently ignored ---------------------------------------------------------------------
+
+
+def test_diff_reads_clause_files_at_the_top_of_a_folder(tree: Tree, runner: CliRunner) -> None:
+    tree({"gammal/a.yaml": CLAUSE.format(id="LOK-A"),
+          "ny/a.yaml": CLAUSE.format(id="LOK-A").replace("logga i", "logga minst i")})
+    result = runner.invoke(cli, ["diff", "gammal", "ny"])
+    assert result.exit_code == 0, result.output
+    assert "LOK-A" in result.output and result.output.rstrip().splitlines()[-1].startswith("1 ändring:")
+    assert "Inga ändringar" not in result.output
+
+
+@pytest.mark.parametrize("files, message", [
+    ({"gammal/a.yml": "id: X\n"}, "gammal/a.yml: clause files must end in .yaml"),
+    ({"gammal/readme.txt": "x"}, "gammal: no clause files (*.yaml) in this folder"),
+])
+def test_diff_refuses_a_folder_it_would_not_read(tree: Tree, runner: CliRunner, files: dict[str, str],
+                                                 message: str) -> None:
+    tree({**files, "ny/a.yaml": CLAUSE.format(id="LOK-A")})
+    result = runner.invoke(cli, ["diff", "gammal", "ny"])
+    assert result.exit_code == 3, result.output
+    assert message in result.stderr and "hint:" in result.stderr

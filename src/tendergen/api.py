@@ -178,6 +178,9 @@ def library_at(session: Session, spec: str, scratch: Path) -> Library:
     """
     folder = Path(spec)
     if folder.is_dir():
+        if not any(folder.rglob("*.y*ml")):
+            raise InvalidInput("no clause files (*.yaml) in this folder", location=Location(load.where(folder)),
+                               hint="give a clause folder: clause files in it or in one sub-folder per area")
         if (folder / "library.yaml").is_file():
             return open_library(folder, cache=True)[0]
         return open_library(load.data_root() / "clauses", [folder], cache=True)[0]

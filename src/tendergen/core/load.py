@@ -241,13 +241,23 @@ class LibrarySources:
 
 
 def read_library_folder(folder: Path, origin: str) -> LibrarySources:
-    """Read a clause folder: metadata YAML files at its top, clause files in its sub-folders."""
+    """Read a clause folder: metadata YAML files at its top, clause files at its top or in sub-folders.
+
+    Clause files usually sit in one sub-folder per area, but a flat folder of clause files is read too:
+    a file that is silently skipped would make `diff` report "no changes" for a text it never read.
+    A `.yml` file is refused rather than skipped, for the same reason.
+    """
     if not folder.is_dir():
         raise InvalidInput(
             "clause folder not found", location=Location(where(folder)), hint="check the path in tendergen.yaml"
         )
+    misnamed = sorted(folder.rglob("*.yml"))
+    if misnamed:
+        raise InvalidInput("clause files must end in .yaml; this one would not be read",
+                           location=Location(where(misnamed[0])), hint="rename it to .yaml")
     meta = {name: read_yaml(folder / name) for name in LIBRARY_META_FILES if (folder / name).is_file()}
-    files = sorted(p for p in folder.rglob("*.yaml") if p.parent != folder)
+    skip = {folder / name for name in (*LIBRARY_META_FILES, WORKSPACE_FILE)}
+    files = sorted(p for p in folder.rglob("*.yaml") if p not in skip)
     return LibrarySources(folder, origin, meta, tuple(read_yaml(p) for p in files))
 
 

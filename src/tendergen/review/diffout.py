@@ -116,7 +116,8 @@ def summary_line(changes: Sequence[Change]) -> str:
     counts = {k: sum(c.kind == k for c in changes) for k in Kind}
     parts = [f"{n} {CHANGE_LABELS[k.value]}" for k, n in counts.items() if n]
     high = sum(c.severity is Severity.HIGH for c in changes)
-    return f"{len(changes)} ändringar: {', '.join(parts)}; {high} med hög allvarlighet."
+    noun = "ändring" if len(changes) == 1 else "ändringar"
+    return f"{len(changes)} {noun}: {', '.join(parts)}; {high} med hög allvarlighet."
 
 
 def to_markdown(changes: Sequence[Change]) -> str:
