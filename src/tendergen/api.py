@@ -28,7 +28,6 @@ __all__ = [
 import datetime as dt
 import hashlib
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +40,7 @@ from tendergen.core.validate import Workspace
 from tendergen.core.words import reason_text
 from tendergen.documents import matrix, render
 from tendergen.documents.matrix import AnswerReport
-from tendergen.documents.output import read_manifest, sha256, write_build
+from tendergen.documents.output import finish_interrupted, read_manifest, sha256, write_build
 from tendergen.errors import InvalidInput, Location, OutputError, TendergenError
 from tendergen.interview import BACK, Ask, Context, Interview, Notify, Outcome, ProfileData, Prompt, Question, Reply
 from tendergen.review.diff import Change
@@ -84,13 +83,11 @@ def _layer_hash(layer: load.LibrarySources) -> str:
 
 def check_day(text: str, what: str = "date") -> str:
     """`text` if it is a real calendar date YYYY-MM-DD that a document can carry (years 1980-2099)."""
-    try:
-        day = dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
-    except ValueError:
-        day = None
-    if day is None or not 1980 <= day.year <= 2099:
-        raise InvalidInput(f"{what} {text[:40]!r} is not a date between 1980-01-01 and 2099-12-31",
-                           hint="write the date as YYYY-MM-DD, e.g. 2026-03-01")
+    from tendergen.core.validate.schema import day_problem
+
+    wrong = day_problem(text)
+    if wrong:
+        raise InvalidInput(f"{what} {wrong}", hint="write the date as YYYY-MM-DD, e.g. 2026-03-01")
     return text
 
 
@@ -176,8 +173,15 @@ def library_at(session: Session, spec: str, scratch: Path) -> Library:
     library. At a git revision, the repository's clauses/ (if it has a library.yaml there) is the base and
     the workspace's clause folders are layered over it.
     """
+    if len(spec) > 1000 or "\0" in spec:
+        raise InvalidInput(f"{spec[:40]!r}… is neither a folder nor a git revision",
+                           hint="give a clause folder, a tag, a branch or a commit")
     folder = Path(spec)
-    if folder.is_dir():
+    try:
+        is_folder = folder.is_dir()
+    except OSError:  # e.g. a name too long for the file system: not a folder
+        is_folder = False
+    if is_folder:
         if not any(folder.rglob("*.y*ml")):
             raise InvalidInput("no clause files (*.yaml) in this folder", location=Location(load.where(folder)),
                                hint="give a clause folder: clause files in it or in one sub-folder per area")
@@ -186,7 +190,7 @@ def library_at(session: Session, spec: str, scratch: Path) -> Library:
         return open_library(load.data_root() / "clauses", [folder], cache=True)[0]
     top = load.git_top(session.workspace_path.parent if session.workspace_path else Path.cwd())
     if top is None:
-        raise InvalidInput(f"{spec!r} is not a folder, and the workspace is not in a git repository",
+        raise InvalidInput(f"{spec[:200]!r} is not a folder, and the workspace is not in a git repository",
                            hint="give two clause folders, or run inside the workspace's git repository")
     outside = [f for f in session.workspace.clause_folders if not f.resolve().is_relative_to(top)]
     if outside:
@@ -209,13 +213,18 @@ class Comparison:
     new_label: str
 
 
-def diff(session: Session, old_spec: str, new_spec: str, profile_dirs: Sequence[Path] = ()) -> tuple[Change, ...]:
+def diff(session: Session, old_spec: str, new_spec: str, profile_dirs: Sequence[Path] = (),
+         skipped: list[str] | None = None) -> tuple[Change, ...]:
     """Compare two library versions; with profiles, measure scope changes and list each change's impact."""
-    return compare(session, old_spec, new_spec, profile_dirs).changes
+    return compare(session, old_spec, new_spec, profile_dirs, skipped).changes
 
 
-def compare(session: Session, old_spec: str, new_spec: str, profile_dirs: Sequence[Path] = ()) -> Comparison:
-    """Like `diff`, with the library name and version of each side (for the review document's header)."""
+def compare(session: Session, old_spec: str, new_spec: str, profile_dirs: Sequence[Path] = (),
+            skipped: list[str] | None = None) -> Comparison:
+    """Like `diff`, with the library name and version of each side (for the review document's header).
+
+    A profile that cannot be read, or fits neither version, is left out and reported in `skipped`.
+    """
     import tempfile
 
     from tendergen.review import diff as diffing
@@ -223,10 +232,17 @@ def compare(session: Session, old_spec: str, new_spec: str, profile_dirs: Sequen
     with tempfile.TemporaryDirectory(prefix="tendergen-diff-") as scratch:
         old = library_at(session, old_spec, Path(scratch) / "old")
         new = library_at(session, new_spec, Path(scratch) / "new")
-    sources = [load.read_yaml(p) for d in profile_dirs for p in sorted(Path(d).glob("*.yaml"))
-               if p.name != load.WORKSPACE_FILE]
-    old_profiles = _profiles_for(session, old, sources)
-    new_profiles = _profiles_for(session, new, sources)
+    sources, problems = [], []
+    for path in (p for d in profile_dirs for p in sorted(Path(d).glob("*.yaml")) if p.name != load.WORKSPACE_FILE):
+        try:
+            sources.append(load.read_yaml(path))
+        except InvalidInput as exc:
+            problems.append(exc)
+    old_profiles = _profiles_for(session, old, sources, problems)
+    new_profiles = _profiles_for(session, new, sources, problems)
+    if skipped is not None:
+        skipped += dict.fromkeys(str(p).splitlines()[0] for p in problems if not p.location or (
+            p.location.path not in old_profiles and p.location.path not in new_profiles))
     changes = diffing.compare(old, new, [(n, p) for n, p in new_profiles.items() if n in old_profiles])
     impact = diffing.impact(changes, old, new, old_profiles, new_profiles)
     from dataclasses import replace
@@ -235,14 +251,17 @@ def compare(session: Session, old_spec: str, new_spec: str, profile_dirs: Sequen
                       f"{old.version} ({old_spec})", f"{new.version} ({new_spec})")
 
 
-def _profiles_for(session: Session, library: Library, sources: Sequence[load.Source]) -> dict[str, Profile]:
+def _profiles_for(session: Session, library: Library, sources: Sequence[load.Source],
+                  problems: list[InvalidInput]) -> dict[str, Profile]:
     result = {}
     for source in sources:
         try:
             result[source.label] = validate.profile(source, library, organisation=session.workspace.organisation,
                                                     today=today())
-        except InvalidInput:
-            continue  # a profile that does not fit one version cannot show an impact there
+        except InvalidInput as exc:  # a profile that does not fit one version cannot show an impact there
+            first = (exc.problems or (exc,))[0]
+            problems.append(first if isinstance(first, InvalidInput) and first.location
+                            else InvalidInput(first.message, location=Location(source.label), hint=first.hint))
     return result
 
 
@@ -291,6 +310,17 @@ def template_path(session: Session, document_id: str) -> Path:
     if own is not None and (own / f"{document_id}.docx").is_file():
         return Path(own) / f"{document_id}.docx"
     return load.data_root() / "tender_templates" / f"{document_id}.docx"
+
+
+def check_templates(session: Session) -> int:
+    """Open and check every house template of the workspace (raises on the first bad one); how many."""
+    from tendergen.documents.template import check_template
+
+    own = session.workspace.templates
+    files = sorted(own.glob("*.docx")) if own is not None else []
+    for file in files:
+        check_template(file, load.where(file))
+    return len(files)
 
 
 @dataclass(frozen=True)
@@ -499,6 +529,7 @@ LIGHT_PROFILE = "profil.yaml"
 
 def verify(out_dir: Path) -> list[tuple[str, str]]:
     """Each output the manifest lists, with its state: 'ok', 'edited' or 'missing'."""
+    finish_interrupted(out_dir)
     result = []
     for entry in read_manifest(out_dir)["outputs"]:
         path = out_dir / entry["file"]

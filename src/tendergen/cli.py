@@ -93,7 +93,7 @@ def _warn(warnings: Any) -> None:
 @click.argument("profiles", nargs=-1, type=EXISTING_FILE)
 @click.pass_context
 def validate(ctx: click.Context, profiles: tuple[Path, ...]) -> None:
-    """Check the clause library and any PROFILES; report every problem at once.
+    """Check the clause library, the workspace's house templates and any PROFILES; report every problem at once.
 
     Each problem is printed as file:line:column: message, with a hint on the next line.
     """
@@ -105,6 +105,9 @@ def validate(ctx: click.Context, profiles: tuple[Path, ...]) -> None:
         _warn(profile.warnings)
     library = session.library
     click.echo(f"library ok: {len(library.clauses)} clauses ({library.name} {library.version})")
+    templates = api.check_templates(session)
+    if templates:
+        click.echo(f"templates ok: {templates} house templates")
     for path in profiles:
         click.echo(f"profile ok: {path}")
 
@@ -432,14 +435,15 @@ def diff_command(ctx: click.Context, old: str | None, new: str | None, git_range
 
     if git_range:
         if old or new or ".." not in git_range:
-            raise InvalidInput("give either OLD and NEW or --git-range OLD..NEW", hint="e.g. --git-range v1.2..HEAD")
+            raise click.UsageError("give either OLD and NEW or --git-range OLD..NEW (e.g. --git-range v1.2..HEAD)")
         old, new = git_range.split("..", 1)
     if not old or not new:
-        raise InvalidInput("two library versions are needed", hint="tendergen diff OLD NEW, or --git-range v1..v2")
+        raise click.UsageError("two library versions are needed: tendergen diff OLD NEW, or --git-range v1..v2")
     if fmt in ("docx", "xlsx") and output is None:
-        raise InvalidInput(f"--format {fmt} needs -o FILE")
+        raise click.UsageError(f"--format {fmt} needs -o FILE")
     if output is not None and output.exists() and not force:
-        raise InvalidInput(f"{output} exists and may hold a reviewer's work", hint="choose another file or add --force")
+        raise click.BadParameter(f"{output} exists and may hold a reviewer's work; choose another file or add --force",
+                                 param_hint="-o")
     if output is not None:
         existing = next(a for a in (output.absolute().parent, *output.absolute().parents) if a.exists())
         if not existing.is_dir():
@@ -447,7 +451,9 @@ def diff_command(ctx: click.Context, old: str | None, new: str | None, git_range
                                hint="choose an output file in a folder (a missing folder is created)")
     session = _session(ctx)
     dirs = list(profile_dirs) or api.default_profile_dirs(session)
-    comparison = api.compare(session, old, new, dirs)
+    skipped: list[str] = []
+    comparison = api.compare(session, old, new, dirs, skipped)
+    _warn(f"profile left out of the impact analysis: {line}" for line in skipped)
     changes = comparison.changes
     if fmt == "docx":
         data = api.review_docx(session, changes, comparison.old_label, comparison.new_label, author=author,

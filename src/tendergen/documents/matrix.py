@@ -193,42 +193,67 @@ class AnswerReport:
         return not (self.unmet or self.unanswered or self.invalid)
 
 
+MAX_BYTES_PER_ROW = 256 * 1024  # a requirement and a long supplier answer, with room to spare
+
+
 def read_answers(path: Path, manifest: Mapping[str, Any]) -> AnswerReport:
-    """Read a supplier's filled matrix and check it is the one this build produced, unaltered."""
+    """Read a supplier's filled matrix and check it is the one this build produced, unaltered.
+
+    The file is checked before openpyxl reads it: a zip (an encrypted workbook is not), no DTDs or
+    entities in its XML, and an unpacked size in proportion to the rows the build published. Formulas
+    are read as formulas, never as their cached value, so a formula answering "Ja" is an invalid answer.
+    """
+    import itertools
+
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     label = where(path)
     if "matrix" not in manifest:
         raise InvalidInput("the build has no requirement matrix to compare answers with", location=Location(label),
                            hint="give the build folder of the tender whose kravmatris.xlsx the supplier answered")
     expected = manifest["matrix"]
+    ids = expected["ids"]
+    limit = 4 * 2**20 + MAX_BYTES_PER_ROW * len(ids)
+    if path.is_file() and path.stat().st_size > limit:
+        raise InvalidInput(f"the workbook is larger than {limit // 2**20} MB, far more than this matrix can hold",
+                           location=Location(label), hint="the supplier must return the kravmatris.xlsx of this tender")
     data = read_bytes(path)
+    _check_package(io.BytesIO(data), label, limit)
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise InvalidInput("cannot read the matrix as an .xlsx workbook", location=Location(label),
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            if SHEET not in wb.sheetnames or INFO_SHEET not in wb.sheetnames:
+                raise InvalidInput(f"not a tendergen requirement matrix (sheets {SHEET!r} and {INFO_SHEET!r} missing)",
+                                   location=Location(label), hint="the supplier must return the tender's matrix")
+            info = {str(r[0]): r[1] for r in itertools.islice(wb[INFO_SHEET].iter_rows(values_only=True), 50)
+                    if r and r[0]}
+            sheet_rows = [[c.value if c.data_type != "f" else f"={str(c.value).lstrip('=')}" for c in row]
+                          for row in itertools.islice(wb[SHEET].iter_rows(min_row=2), len(ids) + 1)]
+        finally:
+            wb.close()
+    except InvalidInput:
+        raise
+    except Exception as exc:  # openpyxl and the zip/XML readers below it raise many types for a broken file
+        raise InvalidInput(f"cannot read the matrix as an .xlsx workbook ({type(exc).__name__})",
+                           location=Location(label),
                            hint="the supplier must return the kravmatris.xlsx file of this tender") from exc
-    if SHEET not in wb.sheetnames or INFO_SHEET not in wb.sheetnames:
-        raise InvalidInput(f"not a tendergen requirement matrix (sheets {SHEET!r} and {INFO_SHEET!r} missing)",
-                           location=Location(label))
-    info = {str(r[0]): r[1] for r in wb[INFO_SHEET].iter_rows(values_only=True) if r and r[0]}
-    if info.get("Diarienummer") != manifest["profile"]["reference"] or info.get(CHECKSUM_LABEL) != expected.get(
-            "checksum"):
+    if info.get("Diarienummer") != manifest["profile"]["reference"] or info.get(CHECKSUM_LABEL) != expected["checksum"]:
         raise InvalidInput(
-            f"the matrix belongs to another tender or version (reference {info.get('Diarienummer')!r})",
+            f"the matrix belongs to another tender or version (reference {str(info.get('Diarienummer'))[:80]!r})",
             location=Location(label), hint="check that the supplier answered the matrix published with this tender")
-    sheet_rows = list(wb[SHEET].iter_rows(min_row=2, values_only=True))
-    found = [Row(str(r[0] or ""), str(r[1] or ""), str(r[2] or ""), str(r[3] or ""), str(r[4] or ""))
-             for r in sheet_rows]
+    while sheet_rows and not any(v not in (None, "") for v in sheet_rows[-1]):
+        sheet_rows.pop()
+    sheet_rows = [[*r, *[None] * (7 - len(r))] for r in sheet_rows]
+    found = [Row(*(str(v if v is not None else "") for v in r[:5])) for r in sheet_rows]
     if checksum(manifest["profile"]["reference"], found) != expected["checksum"]:
-        changed = [r.id for r, want in zip(found, expected.get("ids", []), strict=False) if r.id != want]
+        changed = [r.id for r, want in zip(found, ids, strict=False) if r.id != want]
         raise InvalidInput(
             "the requirements in the matrix were changed after publication"
-            + (f" (first changed row: {changed[0]})" if changed else ""),
+            + (f" (first changed row: {changed[0][:80]})" if changed else ""),
             location=Location(f"{label} [{SHEET}]"),
             hint="a supplier may only fill in the answer columns; ask for an answer on the original matrix")
-    answers = tuple(Answer(r.id, r.kind, str(raw[5] or "").strip(), str(raw[6] or "").strip(), i + 2)
+    answers = tuple(Answer(r.id, r.kind, str(raw[5] if raw[5] is not None else "").strip(),
+                           str(raw[6] if raw[6] is not None else "").strip(), i + 2)
                     for i, (r, raw) in enumerate(zip(found, sheet_rows, strict=True)))
     return AnswerReport(
         answers=answers,
@@ -236,3 +261,23 @@ def read_answers(path: Path, manifest: Mapping[str, Any]) -> AnswerReport:
         unanswered=tuple(a for a in answers if a.kind == "Ska" and not a.answer),
         invalid=tuple(a for a in answers if a.answer and a.answer not in ANSWERS),
     )
+
+
+def _check_package(path: Path | io.BytesIO, label: str, limit: int) -> None:
+    """Refuse a file that is not a zip, unpacks to more than `limit` bytes, or declares DTDs or entities."""
+    import zipfile
+
+    hint = "the supplier must return the kravmatris.xlsx of this tender, saved without a password"
+    try:
+        with zipfile.ZipFile(path) as package:
+            infos = package.infolist()
+            if sum(i.file_size for i in infos) > limit:
+                raise InvalidInput(f"the workbook unpacks to more than {limit // 2**20} MB, far more than this "
+                                   "matrix can hold", location=Location(label), hint=hint)
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in package.read(info):
+                    raise InvalidInput(f"the workbook's {info.filename} declares a DTD or entities",
+                                       location=Location(label), hint=hint)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InvalidInput("not an .xlsx workbook (not a zip file; a password-protected workbook is not one)",
+                           location=Location(label), hint=hint) from exc

@@ -6,8 +6,10 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -94,37 +96,134 @@ def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
     return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
+STAGING = ".tendergen-staging"  # the next build, complete once its manifest.json is in it
+LOCK = ".tendergen.lock"
+
+
 def write_build(out_dir: Path, files: Mapping[str, bytes], manifest: Mapping[str, Any], *, force: bool) -> list[str]:
-    """Write every file, then the manifest, each atomically; return stale files removed.
+    """Write a build into out_dir as one unit, under a lock; return the stale outputs removed.
 
     Refuses (unless force) when an existing output differs from the hash the last manifest recorded:
-    somebody edited it after the build. Unchanged outputs the new build no longer produces are removed.
+    somebody edited it after the build. The whole build is first written into out_dir/.tendergen-staging/
+    with its manifest last; only a complete staging folder is moved into place (documents first, the
+    manifest last), so a killed build leaves either the old build or a staging folder that the next build
+    (or `verify`) finishes. Unchanged outputs the new build no longer produces are removed.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    recorded = recorded_outputs(out_dir)
-    edited = edited_files(out_dir, list(files), recorded)
-    if edited and not force:
-        raise OutputError(
-            "these files were changed after the last build and would be overwritten: " + ", ".join(edited),
-            location=Location(where(out_dir)),
-            hint="save your edits elsewhere, choose another output folder, or rebuild with --force",
-        )
-    staged: list[tuple[Path, Path]] = []
     try:
-        for name, data in [*files.items(), (MANIFEST, manifest_bytes(manifest))]:
-            staged.append((stage(out_dir / name, data), out_dir / name))
-        for tmp, final in staged:
-            tmp.replace(final)
-    finally:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with folder_lock(out_dir):
+            recover(out_dir)
+            recorded = recorded_outputs(out_dir)
+            edited = edited_files(out_dir, list(files), recorded)
+            if edited and not force:
+                raise OutputError(
+                    "these files were changed after the last build and would be overwritten: " + ", ".join(edited),
+                    location=Location(where(out_dir)),
+                    hint="save your edits elsewhere, choose another output folder, or rebuild with --force",
+                )
+            staging = out_dir / STAGING
+            try:
+                staging.mkdir()
+                for name, data in files.items():
+                    write_synced(staging / name, data)
+                write_synced(staging / MANIFEST, manifest_bytes(manifest))
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+            return recover(out_dir)
+    except OSError as exc:
+        raise OutputError(f"cannot write the build: {exc.strerror or exc}", location=Location(where(out_dir)),
+                          hint="check that the output folder is a writable folder with free space; "
+                               "the previous build in it is unchanged") from exc
+
+
+def recover(out_dir: Path) -> list[str]:
+    """Finish a staged build (move it into place, manifest last) or drop an incomplete one.
+
+    Returns the stale outputs of the previous build that were removed. Temporary files left by a killed
+    single-file write are removed too. Call with the folder lock held.
+    """
+    for leftover in out_dir.glob(".*.tmp"):
+        leftover.unlink(missing_ok=True)
+    staging = out_dir / STAGING
+    if not staging.is_dir():
+        return []
+    if not (staging / MANIFEST).is_file():
+        shutil.rmtree(staging)
+        return []
+    try:
+        names = [o["file"] for o in read_manifest(staging)["outputs"]]
+    except InvalidInput:  # not written by a build: drop it
+        shutil.rmtree(staging)
+        return []
+    recorded = recorded_outputs(out_dir) if (out_dir / MANIFEST).is_file() else {}
+    for name in names:
+        if (staging / name).exists():
+            (staging / name).replace(out_dir / name)
+    (staging / MANIFEST).replace(out_dir / MANIFEST)
+    _sync(out_dir)
+    shutil.rmtree(staging)
     removed = []
     for name, digest in sorted(recorded.items()):
         path = out_dir / name
-        if name not in files and path.is_file() and not path.is_symlink() and sha256(path.read_bytes()) == digest:
+        if name not in names and path.is_file() and not path.is_symlink() and sha256(path.read_bytes()) == digest:
             path.unlink()
             removed.append(name)
     return removed
+
+
+def finish_interrupted(out_dir: Path) -> None:
+    """Before reading a build folder: finish a build that was killed while moving its files into place."""
+    if not (out_dir / STAGING).exists():
+        return
+    try:
+        with folder_lock(out_dir):
+            recover(out_dir)
+    except OSError as exc:
+        raise OutputError(f"cannot finish the interrupted build in this folder: {exc.strerror or exc}",
+                          location=Location(where(out_dir)), hint="build again into the folder") from exc
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on a build folder; a second build into it fails at once, clearly."""
+    try:
+        import fcntl
+    except ImportError:  # not on Unix: no lock
+        yield
+        return
+    fd = os.open(folder / LOCK, os.O_CREAT | os.O_RDWR, 0o666 & ~_umask())
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise OutputError("another tendergen build is writing into this folder",
+                              location=Location(where(folder)),
+                              hint="wait until it has finished, then build again") from exc
+        yield
+    finally:
+        os.close(fd)
+
+
+def write_synced(path: Path, data: bytes) -> None:
+    with path.open("xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _sync(folder: Path) -> None:
+    """Flush a folder's entries (the renames) to disk, where the platform allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def stage(path: Path, data: bytes) -> Path:
@@ -149,5 +248,14 @@ def _umask() -> int:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write one file atomically: a synced temporary file renamed into place."""
-    stage(path, data).replace(path)
+    """Write one file atomically: a synced temporary file renamed into place; the old file stays on failure."""
+    try:
+        tmp = stage(path, data)
+        try:
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(f"cannot write the file: {exc.strerror or exc}", location=Location(where(path)),
+                          hint="check that its folder exists and is writable and that the disk has space") from exc

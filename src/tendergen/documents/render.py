@@ -343,8 +343,10 @@ def render_docx(template: Path, ctx: Mapping[str, Any], label: str) -> bytes:
     from jinja2 import TemplateError
 
     from tendergen.documents import compiled
+    from tendergen.documents.template import RENDER_SECONDS, check_template, time_limit
 
     where = Location(label)
+    check_template(template, label)
     try:
         tpl = compiled.template(template)
     except Exception as exc:  # docx/zip libraries raise many types for a broken file
@@ -352,7 +354,8 @@ def render_docx(template: Path, ctx: Mapping[str, Any], label: str) -> bytes:
                           hint="the template must be a .docx saved by Word or LibreOffice") from exc
     env = compiled.environment(autoescape=True)  # each template part compiled once per process
     try:
-        tpl.render(dict(ctx), jinja_env=env, autoescape=True)
+        with time_limit(RENDER_SECONDS, label):
+            tpl.render(dict(ctx), jinja_env=env, autoescape=True)
     except (TemplateError, TypeError, AttributeError, ValueError) as exc:
         # A house template is user input: its mistakes are reported, not shown as tracebacks.
         detail = list(getattr(exc, "docx_context", []) or [])
@@ -363,13 +366,12 @@ def render_docx(template: Path, ctx: Mapping[str, Any], label: str) -> bytes:
     word_structure(tpl.docx, ctx)
     props = tpl.core_properties
     day = dt.datetime.fromisoformat(str(ctx["date"])).replace(tzinfo=dt.UTC)
-    props.title = f"{ctx['document_title']} – {ctx['title']}"
-    props.subject = str(ctx["title"])
-    props.author = str(ctx["organisation"])
-    props.last_modified_by = str(ctx["organisation"])
-    props.keywords = f"{ctx['reference']}; upphandling; {ctx['document_id']}"
-    props.category = str(ctx["document_title"])
-    props.comments = f"Skapad med tendergen från {ctx['library']}"
+    for name, value in (("title", f"{ctx['document_title']} – {ctx['title']}"), ("subject", ctx["title"]),
+                        ("author", ctx["organisation"]), ("last_modified_by", ctx["organisation"]),
+                        ("keywords", f"{ctx['reference']}; upphandling; {ctx['document_id']}"),
+                        ("category", ctx["document_title"]),
+                        ("comments", f"Skapad med tendergen från {ctx['library']}")):
+        setattr(props, name, str(value)[:255])  # Word's limit for a document property
     props.created = day
     props.modified = day
     props.revision = 1

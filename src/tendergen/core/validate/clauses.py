@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -58,18 +59,36 @@ def _simple_placeholders(text: str) -> set[str] | None:
     return placeholders(text)
 
 
+@functools.cache
+def text_nodes() -> frozenset[type]:
+    """What a clause text may contain beyond plain text: placeholders and conditions.
+
+    No loops, calls, macros, includes or arithmetic, so rendering one text is always fast and its output
+    no larger than its input plus the values it names.
+    """
+    from jinja2 import nodes
+
+    return frozenset({nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const, nodes.If,
+                      nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.CondExpr})
+
+
 def text_problems(text: str, names: Iterable[str], loc: Location, what: str) -> Problems:
     """Syntax errors and undefined names in a clause text (rendered later in the sandbox)."""
     used = _simple_placeholders(text)
     if used is None:  # anything beyond plain {{ name }} placeholders: let Jinja parse it
-        from jinja2 import TemplateSyntaxError, meta
+        from jinja2 import TemplateSyntaxError, meta, nodes
         from jinja2.sandbox import SandboxedEnvironment
 
         try:
-            used = meta.find_undeclared_variables(SandboxedEnvironment().parse(text))
+            ast = SandboxedEnvironment().parse(text)
         except TemplateSyntaxError as exc:
             return [problem(f"{what}: template syntax error: {exc.message}", loc,
                              "placeholders look like {{ name }}")]
+        extra = sorted({type(n).__name__ for n in ast.find_all(nodes.Node) if type(n) not in text_nodes()})
+        if extra:
+            return [problem(f"{what} uses template code that clause texts may not use ({', '.join(extra)})", loc,
+                            "a clause text may use {{ name }} placeholders and {% if %} … {% endif %} only")]
+        used = meta.find_undeclared_variables(ast)
     allowed = set(names) | TEXT_GLOBALS
     return [
         problem(

@@ -58,16 +58,58 @@ def schema_problems(tree: Any, data: Any, schema: str, label: str, base: TreePat
             hint = f"it must match {error.validator_value}"
         elif error.validator == "minLength":
             hint = "write the text out; it may not be empty or this short"
+        elif error.validator == "date":
+            message, hint = error.message, "write a real date as YYYY-MM-DD, e.g. 2026-03-01"
+        if not hint:  # every problem gets a hint: what the rule wants and the field's own description
+            described = str(error.schema.get("description", "")) if isinstance(error.schema, Mapping) else ""
+            hint = "; ".join(filter(None, [_HINTS.get(str(error.validator), ""), described])) or (
+                f"see {schema.partition('#')[0].removesuffix('.schema.json')}.schema.json in tendergen's schemas")
         field = ".".join(str(p) for p in error.absolute_path if not isinstance(p, int))
         prefix = f"{field}: " if field and error.validator not in ("required",) else ""
         problems.append(problem(prefix + message, locate(tree, path, label), hint))
     return problems
 
 
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def day_problem(text: str) -> str:
+    """Why `text` is not a date YYYY-MM-DD a document can carry (a real day in 1980-2099), or ''."""
+    import datetime as dt
+    import re
+
+    try:
+        day = dt.date.fromisoformat(text) if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) else None
+    except ValueError:
+        day = None
+    if day is None or not 1980 <= day.year <= 2099:
+        return f"{text[:40]!r} is not a date between 1980-01-01 and 2099-12-31"
+    return ""
+
+
+def _pattern_or_date(validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]) -> Any:
+    """The standard `pattern` keyword; a date pattern also needs a real calendar day in a usable year."""
+    from jsonschema import Draft202012Validator, ValidationError
+
+    errors = list(Draft202012Validator.VALIDATORS["pattern"](validator, pattern, instance, schema))
+    yield from errors
+    if pattern == DATE_PATTERN and isinstance(instance, str) and not errors and day_problem(instance):
+        yield ValidationError(day_problem(instance), validator="date")
+
+
+_HINTS = {
+    "type": "quote text, write numbers and true/false without quotes, and lists as [a, b]",
+    "minimum": "use a larger value", "exclusiveMinimum": "use a larger value",
+    "maximum": "use a smaller value", "exclusiveMaximum": "use a smaller value",
+    "maxLength": "shorten the text", "minItems": "add the missing items", "maxItems": "remove items",
+    "uniqueItems": "remove the repeated item", "const": "use the value the schema requires",
+}
+
+
 @functools.cache
 def _validator(schema: str) -> Any:
     """One validator per schema, built once: a bundled file name, or 'library-files#NAME' for one definition."""
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, validators
 
     from tendergen.core.load import read_schema
 
@@ -75,4 +117,4 @@ def _validator(schema: str) -> Any:
     document = read_schema(file if file.endswith(".json") else f"{file}.schema.json")
     if definition:
         document = {"$ref": f"#/$defs/{definition}", "$defs": document["$defs"]}
-    return Draft202012Validator(document)
+    return validators.extend(Draft202012Validator, {"pattern": _pattern_or_date})(document)
