@@ -256,7 +256,7 @@ def built(tree: Tree, runner: CliRunner) -> Path:
 
 
 def _rewrite(source: Path, target: Path, edit: Callable[[str, bytes], bytes]) -> None:
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
         for name in old.namelist():
             new.writestr(name, edit(name, old.read(name)))
 
@@ -297,7 +297,6 @@ def test_a_formula_answer_is_never_counted(built: Path, runner: CliRunner) -> No
 @pytest.mark.parametrize("args", [
     ["a"], ["a", "b", "--git-range", "x..y"], ["--git-range", "nodots"],
     [str(ROOT / "clauses"), str(ROOT / "clauses"), "--format", "docx"],
-    [str(ROOT / "clauses"), str(ROOT / "clauses"), "-o", "saknas/r.md"],
     [str(ROOT / "clauses"), str(ROOT / "clauses"), "--date", "2026-13-01", "--format", "docx", "-o", "r.docx"],
 ])
 def test_diff_usage_mistakes_exit_2(tree: Tree, runner: CliRunner, args: list[str]) -> None:

@@ -113,7 +113,8 @@ def test_every_yaml_input_refuses_aliases_and_deep_nesting(tree: Tree, runner: C
         started = time.perf_counter()
         result = runner.invoke(cli, args)
         assert time.perf_counter() - started < 10
-        assert result.exit_code == 3, (name, result.output)
+        # a broken profile among --profiles is reported as a warning and the diff goes on
+        assert result.exit_code == (0 if name.startswith("profiler/") else 3), (name, result.output)
         assert f"{load.where(Path(name))}{where}" in result.stderr and message in result.stderr, (name, result.stderr)
         assert "hint:" in result.stderr
         Path(name).unlink()

@@ -241,7 +241,7 @@ def compare(session: Session, old_spec: str, new_spec: str, profile_dirs: Sequen
     old_profiles = _profiles_for(session, old, sources, problems)
     new_profiles = _profiles_for(session, new, sources, problems)
     if skipped is not None:
-        skipped += dict.fromkeys(str(p).splitlines()[0] for p in problems if not p.location or (
+        skipped += dict.fromkeys(str(p) for p in problems if not p.location or (
             p.location.path not in old_profiles and p.location.path not in new_profiles))
     changes = diffing.compare(old, new, [(n, p) for n, p in new_profiles.items() if n in old_profiles])
     impact = diffing.impact(changes, old, new, old_profiles, new_profiles)
