@@ -62,7 +62,8 @@ def schema_problems(tree: Any, data: Any, schema: str, label: str, base: TreePat
             message, hint = error.message, "write a real date as YYYY-MM-DD, e.g. 2026-03-01"
         if not hint:  # every problem gets a hint: what the rule wants and the field's own description
             described = str(error.schema.get("description", "")) if isinstance(error.schema, Mapping) else ""
-            hint = "; ".join(filter(None, [_HINTS.get(str(error.validator), ""), described])) or (
+            wants = _TYPE_HINTS.get(str(error.validator_value), "") if error.validator == "type" else ""
+            hint = "; ".join(filter(None, [wants or _HINTS.get(str(error.validator), ""), described])) or (
                 f"see {schema.partition('#')[0].removesuffix('.schema.json')}.schema.json in tendergen's schemas")
         field = ".".join(str(p) for p in error.absolute_path if not isinstance(p, int))
         prefix = f"{field}: " if field and error.validator not in ("required",) else ""
@@ -97,6 +98,11 @@ def _pattern_or_date(validator: Any, pattern: str, instance: Any, schema: Mappin
         yield ValidationError(day_problem(instance), validator="date")
 
 
+_TYPE_HINTS = {
+    "boolean": "write true or false", "integer": "write a whole number without quotes or spaces",
+    "number": "write a number without quotes", "string": "write text; quote it if it looks like a number or date",
+    "array": "write a list, e.g. [a, b]", "object": "write 'key: value' lines indented under it",
+}
 _HINTS = {
     "type": "quote text, write numbers and true/false without quotes, and lists as [a, b]",
     "minimum": "use a larger value", "exclusiveMinimum": "use a larger value",
