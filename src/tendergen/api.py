@@ -11,7 +11,7 @@ __all__ = [
     # sessions, profiles and decisions
     "Session", "open_session", "open_library", "library_at", "load_profile", "profile_from_text", "load_profiles",
     "decide",
-    "default_profile_dirs", "template_path", "today", "check_day", "check_name",
+    "default_profile_dirs", "template_path", "check_templates", "today", "check_day", "check_name",
     # building and checking builds
     "BuildResult", "JSON", "Manifest", "build", "render_build", "lay_out", "manifest", "verify", "import_answers",
     # the light interview
