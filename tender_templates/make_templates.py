@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from tendergen.documents.theme import ACCENT, FONT
+from tendergen.documents.theme import ACCENT, BORDER, FONT, MUTED, ON_ACCENT, SUBTITLE
 
 HERE = Path(__file__).resolve().parent
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -149,7 +149,7 @@ def styles(text_width: int = TEXT_WIDTH) -> str:
 <w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
 <w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:semiHidden/></w:style>
 {_style("Title", "Title", '<w:spacing w:before="2400" w:after="240"/>', _rpr(56, bold=True, color=ACCENT))}
-{_style("Subtitle", "Subtitle", '<w:spacing w:after="720"/>', _rpr(32, color="404040"))}
+{_style("Subtitle", "Subtitle", '<w:spacing w:after="720"/>', _rpr(32, color=SUBTITLE))}
 {_heading(1, 30, 360)}
 {_heading(2, 24, 240)}
 {_heading(3, 21, 200)}
@@ -163,13 +163,13 @@ def styles(text_width: int = TEXT_WIDTH) -> str:
 {_style("ClauseText", "Clause Text", '<w:spacing w:after="120"/><w:ind w:left="284"/>')}
 {_style("TableId", "Table Id", '<w:spacing w:before="20" w:after="60" w:line="240" w:lineRule="auto"/>', _rpr(16))}
 {_style("TableText", "Table Text", '<w:spacing w:before="20" w:after="60" w:line="240" w:lineRule="auto"/>', _rpr(19))}
-{_style("TableHeading", "Table Heading", '<w:keepNext/><w:spacing w:before="40" w:after="40" w:line="240" w:lineRule="auto"/>', _rpr(19, bold=True, color="FFFFFF"))}
-{_style("Note", "Note", '<w:spacing w:before="20" w:after="60" w:line="240" w:lineRule="auto"/>', _rpr(17, italic=True, color="505050"))}
+{_style("TableHeading", "Table Heading", '<w:keepNext/><w:spacing w:before="40" w:after="40" w:line="240" w:lineRule="auto"/>', _rpr(19, bold=True, color=ON_ACCENT))}
+{_style("Note", "Note", '<w:spacing w:before="20" w:after="60" w:line="240" w:lineRule="auto"/>', _rpr(17, italic=True, color=MUTED))}
 {_style("MetaLine", "Meta Line", '<w:spacing w:after="360"/><w:contextualSpacing/>', _rpr(22))}
 {_style("FormTitle", "Form Title", '<w:keepNext/><w:spacing w:before="0" w:after="60"/>', _rpr(36, bold=True, color=ACCENT), based="Title")}
-{_style("Header", "header", f'<w:tabs><w:tab w:val="right" w:pos="{text_width}"/></w:tabs><w:spacing w:after="0"/>', _rpr(16, color="505050"))}
-{_style("Footer", "footer", f'<w:tabs><w:tab w:val="right" w:pos="{text_width}"/></w:tabs><w:spacing w:after="0"/>', _rpr(16, color="505050"))}
-<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:left w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:right w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="8496B0"/></w:tblBorders></w:tblPr></w:style>
+{_style("Header", "header", f'<w:tabs><w:tab w:val="right" w:pos="{text_width}"/></w:tabs><w:spacing w:after="0"/>', _rpr(16, color=MUTED))}
+{_style("Footer", "footer", f'<w:tabs><w:tab w:val="right" w:pos="{text_width}"/></w:tabs><w:spacing w:after="0"/>', _rpr(16, color=MUTED))}
+<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="{BORDER}"/><w:left w:val="single" w:sz="4" w:space="0" w:color="{BORDER}"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="{BORDER}"/><w:right w:val="single" w:sz="4" w:space="0" w:color="{BORDER}"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="{BORDER}"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="{BORDER}"/></w:tblBorders></w:tblPr></w:style>
 </w:styles>"""
 
 

@@ -88,7 +88,7 @@ def write_xlsx(profile: Profile, matrix_rows: Sequence[Row]) -> bytes:
         cell.font = Font(name=theme.FONT, bold=True, color=theme.ON_ACCENT)
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    answer_fill = PatternFill("solid", fgColor="FFF2CC")
+    answer_fill = PatternFill("solid", fgColor=theme.ANSWER)
     sheets.fit_rows(ws, widths)
     sheets.borders(ws, len(HEADER))
     for row in ws.iter_rows(min_row=2, max_row=last):

@@ -11,3 +11,4 @@ ON_ACCENT = "FFFFFF"  # text on the accent colour
 MUTED = "505050"  # notes, header and footer
 SUBTITLE = "404040"
 BORDER = "8496B0"  # table grid lines
+ANSWER = "FFF2CC"  # cells a supplier fills in
