@@ -201,6 +201,16 @@ def test_libreoffice_accept_all(repo: Path, tmp_path: Path) -> None:
     assert "orsaksanalyys" in texts["AcceptAllTrackedChanges"]
     rejected = texts["RejectAllTrackedChanges"]
     assert "orsaksanalys " in rejected and "orsaksanalyys" not in rejected
+    # The same review document as a tagged PDF: it passes the accessibility check.
+    from helpers import pdf_text
+    from pdfcheck import check
+
+    target = tmp_path / "granskning.pdf"
+    with office():
+        result = CliRunner().invoke(cli, ["--workspace", str(repo / "tendergen.yaml"), "diff", "v1", "HEAD",
+                                          "--format", "pdf", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert check(target) == [] and "Beslutande" in pdf_text(target)
 
 
 def test_formats_and_exit_code(repo: Path, tmp_path: Path) -> None:

@@ -408,10 +408,10 @@ def answers_import(matrix_file: Path, build_dir: Path) -> None:
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder of profiles whose selection may change (repeatable). Default: the workspace's profile "
                    "folders and ./examples.")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json", "docx", "xlsx"]),
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json", "docx", "pdf", "xlsx"]),
               default="text", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (required for docx and xlsx).")
+              help="Write to this file (required for docx, pdf and xlsx).")
 @click.option("--author", default="tendergen", show_default=True, callback=_name,
               help="Author of the tracked changes (docx).")
 @click.option("--date", "change_date", callback=_day, help="Date of the tracked changes, YYYY-MM-DD (default: today).")
@@ -426,7 +426,8 @@ def diff_command(ctx: click.Context, old: str | None, new: str | None, git_range
     OLD and NEW are clause folders or git revisions of the workspace (tags, branches, commits). Clauses
     are matched by id. Each change is classified (weakened/strengthened, parameter looser/stricter, scope,
     legal basis, editorial, version not bumped) with the profiles it affects. `--format docx` writes a
-    Word document with tracked changes a lawyer can accept or reject; `--format xlsx` a change register.
+    Word document with tracked changes a lawyer can accept or reject (`--format pdf`: the same as a tagged
+    PDF, through LibreOffice); `--format xlsx` a change register.
     """
     from tendergen import api
     from tendergen.documents.output import atomic_write
@@ -439,7 +440,7 @@ def diff_command(ctx: click.Context, old: str | None, new: str | None, git_range
         old, new = git_range.split("..", 1)
     if not old or not new:
         raise click.UsageError("two library versions are needed: tendergen diff OLD NEW, or --git-range v1..v2")
-    if fmt in ("docx", "xlsx") and output is None:
+    if fmt in ("docx", "pdf", "xlsx") and output is None:
         raise click.UsageError(f"--format {fmt} needs -o FILE")
     if output is not None and output.exists() and not force:
         raise click.BadParameter(f"{output} exists and may hold a reviewer's work; choose another file or add --force",
@@ -455,9 +456,13 @@ def diff_command(ctx: click.Context, old: str | None, new: str | None, git_range
     comparison = api.compare(session, old, new, dirs, skipped)
     _warn(f"profile left out of the impact analysis: {line}" for line in skipped)
     changes = comparison.changes
-    if fmt == "docx":
+    if fmt in ("docx", "pdf"):
         data = api.review_docx(session, changes, comparison.old_label, comparison.new_label, author=author,
                                date=change_date or api.today(), library=comparison.library)
+        if fmt == "pdf":
+            from tendergen.documents import pdf
+
+            data = pdf.docx_to_pdf(data, "klausulgranskning")
     elif fmt == "xlsx":
         data = diffout.to_xlsx(changes, f"{comparison.library} {comparison.old_label} → {comparison.new_label}")
     else:

@@ -130,6 +130,15 @@ def convert(documents: Sequence[Path], out_dir: Path, *, export: tuple[str, str,
     return pdfs, warnings
 
 
+def docx_to_pdf(data: bytes, name: str) -> bytes:
+    """A tagged PDF of one .docx given as bytes (e.g. the review document), through LibreOffice."""
+    with tempfile.TemporaryDirectory(prefix="tendergen-pdf-") as scratch:
+        source = Path(scratch) / f"{name}.docx"
+        source.write_bytes(data)
+        (target,), _, _ = run([source], Path(scratch) / "pdf")
+        return target.read_bytes()
+
+
 def run(documents: Sequence[Path], out_dir: Path, *, export: tuple[str, str, str] | None = PDF_EXPORT,
         dispatch: str = "-") -> tuple[list[Path], dict[str, list[str]], list[str]]:
     """Open each .docx in LibreOffice once: lay it out, optionally export it, and read its TOC's page numbers.
