@@ -194,6 +194,11 @@ def test_survey_tool_from_start_to_docx(server: str, pages: Pages, tmp_path: Pat
     summary = page.locator("dl.svar").inner_text()
     assert "Enkätverktyg" in summary and "(fel namn)" not in summary
     assert "Även invånare eller andra utanför kommunen" in summary
+    # Reflow (WCAG 1.4.10): at 320 CSS pixels nothing needs scrolling sideways.
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    page.screenshot(path=str(ARTIFACTS / "sammanfattning-320px.png"), full_page=True)
+    page.set_viewport_size({"width": 1000, "height": 800})
 
     # Change the contact person from the summary and come straight back.
     click(page, "link", re.compile("Ändra svaret på frågan: Vem är kontaktperson"))
