@@ -36,9 +36,10 @@ from typing import Any
 from tendergen import __version__, interview
 from tendergen.core import load, select, validate
 from tendergen.core.model import Clause, Decision, Library, Profile
+from tendergen.core.tender import Evaluation
 from tendergen.core.validate import Workspace
 from tendergen.core.words import reason_text
-from tendergen.documents import matrix, render
+from tendergen.documents import matrix, prisbilaga, render
 from tendergen.documents.matrix import AnswerReport
 from tendergen.documents.output import finish_interrupted, read_manifest, sha256, write_build
 from tendergen.errors import InvalidInput, Location, OutputError, TendergenError
@@ -378,6 +379,9 @@ def _render_build(session: Session, raw: load.Source, *, draft: bool, light: boo
     matrix_rows = [] if light else matrix.rows(profile, session.library, decisions)
     if matrix_rows:
         files[matrix.FILE] = matrix.write_xlsx(profile, matrix_rows)
+    price_lines = () if light or profile.tender is None else profile.tender.prices
+    if price_lines:
+        files[prisbilaga.FILE] = prisbilaga.write_xlsx(profile, price_lines)
     inputs = [{"role": "profile", "name": raw.path.name, "sha256": sha256(raw.raw)}]
     if session.workspace_path:
         inputs.append({"role": "workspace", "name": session.workspace_path.name, "sha256": session.workspace_sha256})
@@ -387,7 +391,19 @@ def _render_build(session: Session, raw: load.Source, *, draft: bool, light: boo
     if matrix_rows:
         data["matrix"] = {"file": matrix.FILE, "checksum": matrix.checksum(profile.reference, matrix_rows),
                           "ids": [r.id for r in matrix_rows]}
+    if price_lines:
+        data["prices"] = prisbilaga.manifest_entry(profile, price_lines)
+    if not light and profile.tender is not None and profile.tender.evaluation is not None:
+        data["evaluation"] = evaluation_entry(profile.tender.evaluation)
     return profile, files, data
+
+
+def evaluation_entry(evaluation: Evaluation) -> dict[str, Any]:
+    """The published evaluation model as the manifest records it (what `evaluate` applies)."""
+    return {"basis": evaluation.basis,
+            "criteria": [{"requirement": c.requirement, "title": c.title,
+                          **({"value_sek": c.value_sek} if c.value_sek is not None else
+                             {"value_percent": c.value_percent})} for c in evaluation.criteria]}
 
 
 def lay_out(files: dict[str, bytes], data: Manifest, *, toc_pages: bool, pdf_dir: Path | None

@@ -81,9 +81,9 @@ class Criterion:
 
     def deduction(self, evaluated_price: float) -> float:
         """The deduction this criterion gives a tender with the given evaluated price, when fulfilled."""
-        if self.value_sek is not None:
-            return float(self.value_sek)
-        return evaluated_price * (self.value_percent or 0) / 100
+        from tendergen.core.award import amount, deduction
+
+        return float(deduction(self, amount(evaluated_price)))
 
 
 @dataclass(frozen=True)

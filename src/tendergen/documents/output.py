@@ -62,6 +62,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     if not wrong:
         files = [(f"outputs[{i}].file", o["file"]) for i, o in enumerate(data["outputs"])]
         files += [("matrix.file", data["matrix"]["file"])] if "matrix" in data else []
+        files += [("prices.file", data["prices"]["file"])] if "prices" in data else []
         wrong = [(at, f"{name[:100]!r} is not a plain file name in the build folder")
                  for at, name in files if not PLAIN_NAME.fullmatch(name)]
     if wrong:
