@@ -14,6 +14,8 @@ __all__ = [
     "default_profile_dirs", "template_path", "check_templates", "today", "check_day", "check_name",
     # building and checking builds
     "BuildResult", "JSON", "Manifest", "build", "render_build", "lay_out", "manifest", "verify", "import_answers",
+    # evaluating the tenders that come back
+    "EvaluationResult", "evaluate",
     # the light interview
     "LIGHT_PROFILE", "interview_context", "run_interview", "answer_interview", "build_light", "rebuild_light",
     "render_light",
@@ -560,6 +562,34 @@ def verify(out_dir: Path) -> list[tuple[str, str]]:
 def import_answers(matrix_path: Path, build_dir: Path) -> AnswerReport:
     """Read a supplier's filled requirement matrix and check it against the build it came from."""
     return matrix.read_answers(matrix_path, read_manifest(build_dir))
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    """What `evaluate` wrote: the assessed tenders (ranked first), the files and the folder they are in."""
+
+    outcome: Any  # tendergen.evaluate.assess.Outcome
+    files: dict[str, bytes]
+    folder: Path
+    warnings: tuple[str, ...] = ()  # for the procurer: the AF's model differs from the one applied
+
+
+def evaluate(build_dir: Path, tender_dirs: Sequence[Path], *, evaluator: str, date: str | None = None,
+             force: bool = False) -> EvaluationResult:
+    """Evaluate suppliers' tenders against the build they answered, exactly by its published model.
+
+    Each tender folder holds anbud.yaml (name, org_nr), the supplier's kravmatris.xlsx and prisbilaga.xlsx.
+    Writes utvarderingsprotokoll.docx, a draft tilldelningsbeslut.docx and utvardering.json, with a manifest,
+    into build_dir/utvardering; an earlier, different evaluation there is kept unless `force`.
+    """
+    from tendergen.evaluate import run
+
+    day = check_day(date or today(), "--date")
+    who = check_name(evaluator, "--evaluator")
+    outcome, files, data, warnings = run.evaluate(build_dir, tender_dirs, evaluator=who, date=day,
+                                        tool=f"tendergen {__version__}")
+    folder = run.write(build_dir, files, data, force=force)
+    return EvaluationResult(outcome, files, folder, tuple(warnings))
 
 
 def manifest(profile: Profile, library: Library, decisions: Sequence[Decision],

@@ -400,6 +400,45 @@ def answers_import(matrix_file: Path, build_dir: Path) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.option("--build", "build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
+              help="The build folder the tenders answered (holds manifest.json, kravmatris.xlsx, prisbilaga.xlsx).")
+@click.argument("tenders", metavar="TENDER...", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--evaluator", required=True, callback=_name, help="Who evaluated (name and role), for the protocol.")
+@click.option("--date", "day", callback=_day, help="The evaluation date, YYYY-MM-DD (default: today).")
+@click.option("--force", is_flag=True, help="Replace an earlier, different evaluation in DIR/utvardering.")
+def evaluate(build_dir: Path, tenders: tuple[Path, ...], evaluator: str, day: str | None, force: bool) -> None:
+    """Evaluate suppliers' tenders by the build's published model and draft the award decision.
+
+    Each TENDER is a folder with anbud.yaml (name, org_nr), the supplier's kravmatris.xlsx and prisbilaga.xlsx.
+    Writes utvarderingsprotokoll.docx, tilldelningsbeslut.docx (draft) and utvardering.json into
+    DIR/utvardering. Exit 3 when a file is foreign, altered or unreadable.
+    """
+    from tendergen import api
+    from tendergen.evaluate.assess import sek_text
+
+    result = api.evaluate(build_dir, list(tenders), evaluator=evaluator, date=day, force=force)
+    outcome = result.outcome
+    quality = outcome.basis == "pris-och-kvalitet"
+    click.echo(f"{'place':<6} {'tender':<32} {'evaluated price':>18} {'deductions':>14} {'comparison':>18}")
+    for a in outcome.assessments:
+        c = a.computation
+        place = ("-" if a.excluded else f"{a.place}{'=' if a.tied else ''}")
+        figures = (f"{sek_text(c.price):>18} {sek_text(c.total_deduction) if quality else '':>14} "
+                   f"{sek_text(c.comparison_price) if quality else sek_text(c.price):>18}") if c else ""
+        click.echo(f"{place:<6} {a.name[:32]:<32} {figures}".rstrip())
+        for reason in a.excluded:
+            click.echo(f"       EXCLUDED: {reason}")
+        for flag in a.flags:
+            click.echo(f"       CHECK: {flag}")
+    for name in result.files:
+        click.echo(f"wrote {result.folder / name}")
+    _warn(result.warnings)
+    if outcome.tie_for_first:
+        click.echo("tie for first place: the procurer must resolve it as the AF states", err=True)
+
+
 @cli.command("diff")
 @click.argument("old", required=False)
 @click.argument("new", required=False)
