@@ -24,6 +24,9 @@ class Doc:
         from docx.shared import Pt, RGBColor
 
         self.document = docx.Document()
+        for rid, rel in list(self.document.part.rels.items()):
+            if rel.reltype.endswith("/stylesWithEffects"):  # Word 2010's copy of the styles; would go stale
+                self.document.part.drop_rel(rid)
         self.title, self.reference, self.organisation, self.date = title, reference, organisation, date
         styles = self.document.styles
         styles["Normal"].font.name = theme.FONT
