@@ -190,3 +190,25 @@ def test_documents_pass_audit_and_libreoffice(build: Path, tmp_path: Path, asser
     decision = (tmp_path / "txt" / "tilldelningsbeslut.txt").read_text(encoding="utf-8-sig")
     assert "Gamma Digital AB har lägst jämförelsepris, 3\u00a0370\u00a0000\u00a0kr, och rangordnas först." in protocol
     assert "Anbudet har lägst jämförelsepris, 3\u00a0370\u00a0000\u00a0kr." in decision
+
+
+def test_hyperlinks_are_text_and_huge_files_refused(build: Path, tmp_path: Path) -> None:
+    def link(ws: Any) -> None:
+        cell = ws["G2"]
+        cell.value = "Se webbplatsen"
+        cell.hyperlink = "https://example.com/?q=1"
+        ws["G3"].value = "=HYPERLINK(\"https://example.com\",\"Ja\")"
+
+    t = make_tender(build, tmp_path / "l", "Länk AB", org_nr("556000999"), prices=PRICES, edit_matrix=link)
+    outcome = api.evaluate(build, [t], evaluator="Eva", date="2027-02-01").outcome
+    (only,) = outcome.assessments
+    assert only.tender.answers[0].comment == "Se webbplatsen"
+    assert only.tender.answers[1].formula and only.tender.answers[1].comment.startswith("=HYPERLINK(")
+    assert any(f"{only.tender.answers[1].id} har en formel" in f for f in only.flags)
+    data = (build / "utvardering" / "utvardering.json").read_text(encoding="utf-8")
+    assert "https://example.com/?q=1" not in data
+    with (t / "kravmatris.xlsx").open("wb") as handle:
+        handle.truncate(21 * 1024 * 1024)
+    with pytest.raises(InvalidInput) as exc:
+        api.evaluate(build, [t], evaluator="Eva", date="2027-02-01", force=True)
+    assert "kravmatris.xlsx: file is too large for a kravmatris" in str(exc.value)

@@ -101,8 +101,8 @@ def write_xlsx(profile: Profile, lines: Sequence[PriceLine]) -> bytes:
     last = len(lines) + 1
     totals = total_rows(lines)
     for label, rows in totals:
-        ws.append([label, *([None] * (len(head) - 3)), "=" + "+".join(f"{col['sum']}{r}" for r in rows), None])
-    widths = (8, 50, 10, *((12,) if has_lots(lines) else ()), 18, 14, 18, 36)
+        ws.append([None, label, *([None] * (len(head) - 4)), "=" + "+".join(f"{col['sum']}{r}" for r in rows), None])
+    widths = (8, 50, 10, *((12,) if has_lots(lines) else ()), 18, 18, 18, 36)
     for i, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     ws.row_dimensions[1].height = 30
@@ -125,7 +125,7 @@ def write_xlsx(profile: Profile, lines: Sequence[PriceLine]) -> bytes:
         ws[f"{col['price']}{r}"].number_format = PRICE_FORMAT
         ws[f"{col['sum']}{r}"].number_format = PRICE_FORMAT
     for r in range(last + 1, last + 1 + len(totals)):
-        ws[f"A{r}"].font = bold
+        ws[f"B{r}"].font = bold
         ws[f"{col['sum']}{r}"].font = bold
         ws[f"{col['sum']}{r}"].number_format = PRICE_FORMAT
     if lines:

@@ -85,8 +85,12 @@ class Doc:
     def heading(self, text: str, level: int = 1) -> None:
         self.document.add_heading(text, level=level)
 
-    def para(self, text: str, *, bold: bool = False, italic: bool = False) -> None:
+    def para(self, text: str, *, bold: bool = False, italic: bool = False, quote: bool = False) -> None:
+        from docx.shared import Cm
+
         p = self.document.add_paragraph()
+        if quote:
+            p.paragraph_format.left_indent = Cm(0.8)
         run = p.add_run(text)
         run.bold, run.italic = bold or None, italic or None
 

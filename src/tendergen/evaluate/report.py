@@ -129,17 +129,28 @@ def ranking_rows(outcome: Outcome) -> list[list[str]]:
         c = a.computation
         if a.excluded:
             rows.append(["–", a.name, a.tender.org_nr, sek_text(c.price) if c else "–", "–", "–",
-                         "Förkastas: " + " ".join(a.excluded)])
+                         "Förkastas (skälen redovisas under anbudet)"])
             continue
         assert c is not None
         rows.append([f"{a.place}{' (lika)' if a.tied else ''}", a.name, a.tender.org_nr, sek_text(c.price),
-                     sek_text(c.total_deduction), sek_text(c.comparison_price), "Kvar att pröva: se anmärkningar"
+                     sek_text(c.total_deduction), sek_text(c.comparison_price), "Anmärkningar att pröva"
                      if a.flags else ""])
     return rows
 
 
 RANKING_HEADER = ["Plats", "Anbudsgivare", "Org.nr", "Utvärderingspris", "Avdrag (mervärde)", "Jämförelsepris",
                   "Anmärkning"]
+RANKING_WIDTHS = (1.4, 3.6, 2.3, 2.6, 2.3, 2.6, 1.8)
+
+
+def ranking_table(doc: Doc, outcome: Outcome, *, note: bool) -> None:
+    """The ranking; without the mervärde columns when the model is price (or cost) only."""
+    keep = [i for i in range(len(RANKING_HEADER)) if (note or i < 6)
+            and (outcome.basis == "pris-och-kvalitet" or i not in (4, 5))]
+    widths = [RANKING_WIDTHS[i] for i in keep]
+    widths[1] += 16.6 - sum(widths)
+    doc.table([RANKING_HEADER[i] for i in keep], [[r[i] for i in keep] for r in ranking_rows(outcome)],
+              "Rangordning av anbuden", widths)
 
 
 def protocol(outcome: Outcome, meta: Mapping[str, Any], quote: list[tuple[str, Any]], quote_note: str,
@@ -163,12 +174,12 @@ def protocol(outcome: Outcome, meta: Mapping[str, Any], quote: list[tuple[str, A
         if kind == "h2":
             doc.heading(content, 2)
         elif kind == "p":
-            doc.para(content)
+            doc.para(content, quote=True)
         else:
             doc.table(content[0], content[1:], "Utvärderingsmodellens kriterier och mervärden enligt "
                                                "upphandlingsdokumentet")
     doc.heading("Rangordning")
-    doc.table(RANKING_HEADER, ranking_rows(outcome), "Rangordning av anbuden efter jämförelsepris")
+    ranking_table(doc, outcome, note=True)
     doc.para(ranking_sentence(outcome))
     doc.heading("Anbuden")
     for a in outcome.assessments:
@@ -303,7 +314,7 @@ def decision(outcome: Outcome, meta: Mapping[str, Any], evaluator: str, date: st
             doc.heading("Det antagna anbudets egenskaper och relativa fördelar")
             doc.bullets([advantages(winner, o, outcome) for o in others])
     doc.heading("Rangordning")
-    doc.table(RANKING_HEADER[:-1], [r[:-1] for r in ranking_rows(outcome)], "Rangordning av anbuden")
+    ranking_table(doc, outcome, note=False)
     above = bool(meta.get("facts", {}).get("above_eu_threshold"))
     doc.heading("Avtalsspärr")
     doc.para(f"Underrättelsen om tilldelningsbeslutet skickas till samtliga anbudsgivare enligt "
