@@ -113,7 +113,7 @@ def write_xlsx(profile: Profile, lines: Sequence[PriceLine]) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheets.fit_rows(ws, widths)
     sheets.borders(ws, len(head))
-    answer_fill = PatternFill("solid", fgColor="FFF2CC")
+    answer_fill = PatternFill("solid", fgColor=theme.ANSWER)
     for row in ws.iter_rows(min_row=2, max_row=last + len(totals)):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
