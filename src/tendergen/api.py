@@ -396,11 +396,11 @@ def _render_build(session: Session, raw: load.Source, *, draft: bool, light: boo
     if price_lines:
         data["prices"] = prisbilaga.manifest_entry(profile, price_lines)
     if not light and profile.tender is not None and profile.tender.evaluation is not None:
-        data["evaluation"] = evaluation_entry(profile.tender.evaluation)
+        data["evaluation"] = _evaluation_entry(profile.tender.evaluation)
     return profile, files, data
 
 
-def evaluation_entry(evaluation: Evaluation) -> dict[str, Any]:
+def _evaluation_entry(evaluation: Evaluation) -> dict[str, Any]:
     """The published evaluation model as the manifest records it (what `evaluate` applies)."""
     return {"basis": evaluation.basis,
             "criteria": [{"requirement": c.requirement, "title": c.title,
