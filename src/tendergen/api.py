@@ -15,7 +15,7 @@ __all__ = [
     # building and checking builds
     "BuildResult", "JSON", "Manifest", "build", "render_build", "lay_out", "manifest", "verify", "import_answers",
     # evaluating the tenders that come back
-    "EvaluationResult", "evaluate",
+    "EvaluationResult", "EvaluationOutcome", "evaluate",
     # the light interview
     "LIGHT_PROFILE", "interview_context", "run_interview", "answer_interview", "build_light", "rebuild_light",
     "render_light",
@@ -45,6 +45,7 @@ from tendergen.documents import matrix, prisbilaga, render
 from tendergen.documents.matrix import AnswerReport
 from tendergen.documents.output import finish_interrupted, read_manifest, sha256, write_build
 from tendergen.errors import InvalidInput, Location, OutputError, TendergenError
+from tendergen.evaluate.assess import Outcome as EvaluationOutcome
 from tendergen.interview import BACK, Ask, Context, Interview, Notify, Outcome, ProfileData, Prompt, Question, Reply
 from tendergen.review.diff import Change
 
@@ -568,7 +569,7 @@ def import_answers(matrix_path: Path, build_dir: Path) -> AnswerReport:
 class EvaluationResult:
     """What `evaluate` wrote: the assessed tenders (ranked first), the files and the folder they are in."""
 
-    outcome: Any  # tendergen.evaluate.assess.Outcome
+    outcome: EvaluationOutcome
     files: dict[str, bytes]
     folder: Path
     warnings: tuple[str, ...] = ()  # for the procurer: the AF's model differs from the one applied
