@@ -178,9 +178,11 @@ def from_source(context: Context, source: load.Source, notify: Notify | None = N
     tree = source.tree
     if not isinstance(tree, Mapping):
         raise InvalidInput("the answers file must be a mapping of question id: answer",
-                           location=load.locate(tree, [], source.label))
+                           location=load.locate(tree, [], source.label),
+                           hint="one 'question: answer' line per question, e.g. 'varde: 300000'")
     keys = [str(k) for k in tree]
-    locations = {k: load.locate(tree, [k], source.label, key=k not in BY_ID) for k in keys}
+    missing = {k: Location(source.label) for k in BY_ID}  # an unanswered question is located at the file
+    locations = {**missing, **{k: load.locate(tree, [k], source.label, key=k not in BY_ID) for k in keys}}
     return from_answers(context, load.plain(tree), locations, notify)
 
 
