@@ -212,3 +212,20 @@ def test_hyperlinks_are_text_and_huge_files_refused(build: Path, tmp_path: Path)
     with pytest.raises(InvalidInput) as exc:
         api.evaluate(build, [t], evaluator="Eva", date="2027-02-01", force=True)
     assert "kravmatris.xlsx: file is too large for a kravmatris" in str(exc.value)
+
+
+def test_a_tender_named_by_its_yaml_file(build: Path, tmp_path: Path) -> None:
+    make_tender(build, tmp_path / "t", "Gamma Digital AB", org_nr("556123456"), prices=PRICES)
+    shared = tmp_path / "inkomna"
+    shared.mkdir()
+    shutil.copy(tmp_path / "t" / "kravmatris.xlsx", shared / "gamma-krav.xlsx")
+    shutil.copy(tmp_path / "t" / "prisbilaga.xlsx", shared / "gamma-pris.xlsx")
+    (shared / "gamma.yaml").write_text("name: Gamma Digital AB\norg_nr: 556123-4567\nkravmatris: gamma-krav.xlsx\n"
+                                       "prisbilaga: gamma-pris.xlsx\n", encoding="utf-8")
+    (shared / "fel.yaml").write_text("name: Fel AB\norg_nr: 556123-4567\nkravmatris: ../t/kravmatris.xlsx\n",
+                                     encoding="utf-8")
+    outcome = api.evaluate(build, [shared / "gamma.yaml"], evaluator="Eva", date="2027-02-01").outcome
+    assert outcome.winner is not None and outcome.winner.name == "Gamma Digital AB"
+    with pytest.raises(InvalidInput) as exc:
+        api.evaluate(build, [shared / "fel.yaml"], evaluator="Eva", date="2027-02-01", force=True)
+    assert "fel.yaml:3:13: kravmatris: '../t/kravmatris.xlsx' is not a plain file name" in str(exc.value)

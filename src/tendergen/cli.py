@@ -404,14 +404,15 @@ def answers_import(matrix_file: Path, build_dir: Path) -> None:
 @click.option("--build", "build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
               help="The build folder the tenders answered (holds manifest.json, kravmatris.xlsx, prisbilaga.xlsx).")
 @click.argument("tenders", metavar="TENDER...", nargs=-1, required=True,
-                type=click.Path(exists=True, file_okay=False, path_type=Path))
+                type=click.Path(exists=True, path_type=Path))
 @click.option("--evaluator", required=True, callback=_name, help="Who evaluated (name and role), for the protocol.")
 @click.option("--date", "day", callback=_day, help="The evaluation date, YYYY-MM-DD (default: today).")
 @click.option("--force", is_flag=True, help="Replace an earlier, different evaluation in DIR/utvardering.")
 def evaluate(build_dir: Path, tenders: tuple[Path, ...], evaluator: str, day: str | None, force: bool) -> None:
     """Evaluate suppliers' tenders by the build's published model and draft the award decision.
 
-    Each TENDER is a folder with anbud.yaml (name, org_nr), the supplier's kravmatris.xlsx and prisbilaga.xlsx.
+    Each TENDER is a folder with anbud.yaml (name, org_nr), the supplier's kravmatris.xlsx and prisbilaga.xlsx,
+    or a YAML file like anbud.yaml whose kravmatris and prisbilaga name the two files beside it.
     Writes utvarderingsprotokoll.docx, tilldelningsbeslut.docx (draft) and utvardering.json into
     DIR/utvardering. Exit 3 when a file is foreign, altered or unreadable.
     """

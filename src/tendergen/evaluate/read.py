@@ -54,19 +54,27 @@ def org_nr_valid(number: str) -> bool:
     return len(digits) == 10 and (10 - total % 10) % 10 == digits[9]
 
 
-def read_identity(path: Path) -> tuple[str, str]:
+def read_identity(path: Path) -> tuple[str, str, str, str]:
+    """Name, org.nr and the file names of the matrix and the price sheet (plain names beside the YAML file)."""
+    from tendergen.core.load import locate
+    from tendergen.documents.output import PLAIN_NAME
+
     source = read_yaml(path)
     data = plain(source.tree)
     problems = schema_problems(source.tree, data, "anbud", source.label)
     if not problems and not org_nr_valid(data["org_nr"]):
-        from tendergen.core.load import locate
-
         problems.append(InvalidInput(f"org_nr: {data['org_nr']!r} is not a valid organisationsnummer (check digit)",
                                      location=locate(source.tree, ["org_nr"], source.label),
                                      hint="copy the number from the tender form"))
+    for key in ("kravmatris", "prisbilaga"):
+        if not problems and key in data and not PLAIN_NAME.fullmatch(data[key]):
+            problems.append(InvalidInput(f"{key}: {data[key][:100]!r} is not a plain file name",
+                                         location=locate(source.tree, [key], source.label),
+                                         hint=f"name a file in the same folder as {path.name}, without a path"))
     if problems:
         raise InvalidInput(problems=problems)
-    return " ".join(data["name"].split()), data["org_nr"]
+    return (" ".join(data["name"].split()), data["org_nr"], data.get("kravmatris", matrix.FILE),
+            data.get("prisbilaga", prisbilaga.FILE))
 
 
 def read_matrix(path: Path, manifest: Mapping[str, Any]) -> tuple[Answer, ...]:
@@ -117,24 +125,29 @@ def read_matrix(path: Path, manifest: Mapping[str, Any]) -> tuple[Answer, ...]:
                  for i, (row, raw) in enumerate(zip(rows, raw_rows, strict=True)))
 
 
-def read_tender(folder: Path, manifest: Mapping[str, Any]) -> TenderFiles:
-    """One tender folder: anbud.yaml, kravmatris.xlsx and prisbilaga.xlsx, each checked against the build."""
+def read_tender(given: Path, manifest: Mapping[str, Any]) -> TenderFiles:
+    """One tender, each file checked against the build.
+
+    `given` is a folder with anbud.yaml, kravmatris.xlsx and prisbilaga.xlsx, or a tender's YAML file whose
+    `kravmatris` and `prisbilaga` name its two sheets beside it (several tenders can then share a folder).
+    """
     from tendergen.documents.output import sha256
 
-    if not folder.is_dir():
-        raise InvalidInput("not a folder", location=Location(where(folder)),
-                           hint=f"each TENDER is a folder with {IDENTITY}, {matrix.FILE} and {prisbilaga.FILE}")
+    hint = (f"each TENDER is a folder with {IDENTITY} (name, org_nr), the supplier's {matrix.FILE} and "
+            f"{prisbilaga.FILE}, or a YAML file like {IDENTITY} whose kravmatris and prisbilaga name the files")
     if "prices" not in manifest:
         raise InvalidInput("the build has no price sheet (prisbilaga.xlsx): its profile has no price model",
-                           location=Location(where(folder)), hint="evaluate against the build the tenders answered")
-    missing = [n for n in (IDENTITY, matrix.FILE, prisbilaga.FILE) if not (folder / n).is_file()]
+                           location=Location(where(given)), hint="evaluate against the build the tenders answered")
+    folder, identity = (given, given / IDENTITY) if given.is_dir() else (given.parent, given)
+    if not identity.is_file():
+        raise InvalidInput(f"the tender folder lacks {IDENTITY}", location=Location(where(given)), hint=hint)
+    name, org_nr, matrix_name, prices_name = read_identity(identity)
+    missing = [n for n in (matrix_name, prices_name) if not (folder / n).is_file()]
     if missing:
-        raise InvalidInput(f"the tender folder lacks {', '.join(missing)}", location=Location(where(folder)),
-                           hint=f"each TENDER is a folder with {IDENTITY} (name, org_nr), the supplier's "
-                                f"{matrix.FILE} and {prisbilaga.FILE}")
-    name, org_nr = read_identity(folder / IDENTITY)
-    answers = read_matrix(folder / matrix.FILE, manifest)
-    prices = prisbilaga.read(folder / prisbilaga.FILE, manifest["prices"], manifest["profile"]["reference"])
+        raise InvalidInput(f"the tender lacks {', '.join(missing)}", location=Location(where(identity)), hint=hint)
+    answers = read_matrix(folder / matrix_name, manifest)
+    prices = prisbilaga.read(folder / prices_name, manifest["prices"], manifest["profile"]["reference"])
     hashes = tuple((f"{folder.name}/{n}", sha256(read_bytes(folder / n)))
-                   for n in (IDENTITY, matrix.FILE, prisbilaga.FILE))
-    return TenderFiles(str(folder), name, org_nr, answers, prices, hashes)
+                   for n in (identity.name, matrix_name, prices_name))
+    label = given.name if given.is_dir() else given.stem
+    return TenderFiles(label, name, org_nr, answers, prices, hashes)

@@ -344,7 +344,7 @@ def as_json(outcome: Outcome, meta: Mapping[str, Any], evaluator: str, date: str
     for a in outcome.assessments:
         c = a.computation
         tenders.append({
-            "name": a.name, "org_nr": a.tender.org_nr, "folder": Path(a.tender.folder).name,
+            "name": a.name, "org_nr": a.tender.org_nr, "source": a.tender.folder,
             "excluded": bool(a.excluded), "reasons": list(a.excluded),
             "place": a.place or None, "tied": a.tied,
             "ska": {"total": sum(1 for x in a.tender.answers if x.kind == "Ska"),
