@@ -52,6 +52,8 @@ CASES = [
     ("diff", ["diff", LIB], 2),
     ("diff", ["diff", LIB, "lokalt", "--format", "docx", "--date", "2026-02-30", "-o", "r.docx"], 2),
     ("diff", ["diff", LIB, "saknas-och-ingen-revision"], 3),
+    ("evaluate", ["evaluate", "--build", "out"], 2),
+    ("evaluate", ["evaluate", "lokalt", "--build", "out", "--evaluator", "Eva Ek"], 3),
     ("approve", ["approve", "LOK-A", "--by", "Eva Ek"], 0),
     ("approve", ["approve", "LOK-A", "--by", " "], 2),
     ("approve", ["approve", "FINNS-INTE", "--by", "Eva Ek"], 3),
