@@ -261,6 +261,15 @@ def _rewrite(source: Path, target: Path, edit: Callable[[str, bytes], bytes]) ->
             new.writestr(name, edit(name, old.read(name)))
 
 
+def _corrupt(source: Path, target: Path, part: str) -> None:
+    """The zip with one member's compressed bytes overwritten (its CRC and sizes kept)."""
+    data = bytearray(source.read_bytes())
+    info = zipfile.ZipFile(source).getinfo(part)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start:start + info.compress_size] = b"\xff" * info.compress_size
+    target.write_bytes(bytes(data))
+
+
 @pytest.mark.parametrize("make, message", [
     (lambda p, t: t.write_bytes(b""), "not an .xlsx workbook"),
     (lambda p, t: t.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600), "not an .xlsx workbook"),
@@ -268,6 +277,7 @@ def _rewrite(source: Path, target: Path, edit: Callable[[str, bytes], bytes]) ->
                            if n == "xl/workbook.xml" else d), "declares a DTD or entities"),
     (lambda p, t: _rewrite(p, t, lambda n, d: d + b"<!--" + b"x" * 20_000_000 + b"-->" if n == "xl/styles.xml"
                            else d), "the workbook unpacks to more than"),
+    (lambda p, t: _corrupt(p, t, "xl/workbook.xml"), "not an .xlsx workbook"),  # found by fuzzing: zlib.error
     (lambda p, t: _rewrite(p, t, lambda n, d: b"<broken" if n == "xl/workbook.xml" else d),
      "cannot read the matrix as an .xlsx workbook"),
 ])

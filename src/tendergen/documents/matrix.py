@@ -266,6 +266,7 @@ def read_answers(path: Path, manifest: Mapping[str, Any]) -> AnswerReport:
 def _check_package(path: Path | io.BytesIO, label: str, limit: int) -> None:
     """Refuse a file that is not a zip, unpacks to more than `limit` bytes, or declares DTDs or entities."""
     import zipfile
+    import zlib
 
     hint = "the supplier must return the kravmatris.xlsx of this tender, saved without a password"
     try:
@@ -278,6 +279,7 @@ def _check_package(path: Path | io.BytesIO, label: str, limit: int) -> None:
                 if info.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in package.read(info):
                     raise InvalidInput(f"the workbook's {info.filename} declares a DTD or entities",
                                        location=Location(label), hint=hint)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        # corrupt compressed data (zlib), encrypted members (RuntimeError), unknown compression
         raise InvalidInput("not an .xlsx workbook (not a zip file; a password-protected workbook is not one)",
                            location=Location(label), hint=hint) from exc
