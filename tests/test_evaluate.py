@@ -95,8 +95,9 @@ def test_three_tenders_ranked_by_the_published_model(build: Path, tmp_path: Path
     # Same inputs, same bytes; a different evaluation is not written over without --force.
     again = api.evaluate(build, tenders, evaluator="Eva Ek, upphandlare", date="2027-02-01")
     assert all(again.files[n] == (build / "utvardering" / n).read_bytes() for n in again.files)
-    with pytest.raises(api.OutputError):
-        api.evaluate(build, tenders, evaluator="Per Ek", date="2027-02-01")
+    refused = CliRunner().invoke(cli, ["evaluate", "--build", str(build), *map(str, tenders), "--evaluator",
+                                       "Per Ek", "--date", "2027-02-01"])
+    assert refused.exit_code == 4 and "an earlier evaluation would be overwritten" in refused.output
     api.evaluate(build, tenders, evaluator="Per Ek", date="2027-02-01", force=True)
 
 
