@@ -136,6 +136,16 @@ def test_oversized_house_template(tree: Tree, runner: CliRunner, monkeypatch: py
             "mallar/kravspecifikation.docx")
 
 
+def test_output_size_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tendergen.documents import render
+    from tendergen.errors import OutputError
+
+    monkeypatch.setattr(render, "MAX_DOCUMENT_BYTES", 100)
+    with pytest.raises(OutputError) as exc:
+        render.zip_files({"word/document.xml": b"<x>" + b"y" * 200 + b"</x>"}, (2026, 1, 1, 0, 0, 0), "mall.docx")
+    assert str(exc.value).startswith("mall.docx: the generated document is larger than")
+
+
 def test_render_time_is_bounded() -> None:
     from tendergen.documents.template import time_limit
     from tendergen.errors import OutputError

@@ -406,6 +406,9 @@ def word_structure(document: Any, ctx: Mapping[str, Any]) -> None:
     wordml.drop_update_fields(document.settings.element)
 
 
+MAX_DOCUMENT_BYTES = 256 * 2**20  # unpacked: a generated document this large is a runaway template
+
+
 def reproducible_zip(data: bytes, stamp: tuple[int, int, int, int, int, int], label: str) -> bytes:
     """Rewrite a zip with fixed timestamps and entry order so equal content gives equal bytes.
 
@@ -417,6 +420,10 @@ def reproducible_zip(data: bytes, stamp: tuple[int, int, int, int, int, int], la
 
 def zip_files(files: Mapping[str, bytes], stamp: tuple[int, int, int, int, int, int], label: str) -> bytes:
     """The reproducible zip of {name: bytes}: fixed timestamps, [Content_Types].xml first, then by name."""
+    if sum(len(part) for part in files.values()) > MAX_DOCUMENT_BYTES:
+        raise OutputError(f"the generated document is larger than {MAX_DOCUMENT_BYTES // 2**20} MB",
+                          location=Location(label), hint="nothing was written; check the house template's loops "
+                                                         "and the length of the profile's texts")
     names = sorted(files, key=lambda n: (n != "[Content_Types].xml", n))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
