@@ -230,3 +230,23 @@ def test_a_tender_named_by_its_yaml_file(build: Path, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as exc:
         api.evaluate(build, [shared / "fel.yaml"], evaluator="Eva", date="2027-02-01", force=True)
     assert "fel.yaml:3:13: kravmatris: '../t/kravmatris.xlsx' is not a plain file name" in str(exc.value)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda xml: xml[: len(xml) // 2],  # cut off: not well-formed
+    lambda xml: xml.replace(b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet', 1),
+])
+def test_damaged_sheet_xml_is_a_located_error(build: Path, tmp_path: Path, damage: Any) -> None:
+    import zipfile
+
+    t = make_tender(build, tmp_path / "x", "Skadad AB", org_nr("556001000"), prices=PRICES)
+    source = zipfile.ZipFile(t / "prisbilaga.xlsx")
+    parts = {i.filename: source.read(i.filename) for i in source.infolist()}
+    source.close()
+    parts["xl/worksheets/sheet1.xml"] = damage(parts["xl/worksheets/sheet1.xml"])
+    with zipfile.ZipFile(t / "prisbilaga.xlsx", "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    result = CliRunner().invoke(cli, ["evaluate", "--build", str(build), str(t), "--evaluator", "Eva"])
+    assert result.exit_code == 3, result.output
+    assert "prisbilaga.xlsx" in result.stderr and "hint:" in result.stderr

@@ -239,8 +239,8 @@ def read(path: Path, entry: Mapping[str, Any], reference: str) -> PriceSheet:
     if SHEET not in wb.sheetnames or INFO_SHEET not in wb.sheetnames:
         raise InvalidInput(f"not a tendergen price sheet (sheets {SHEET!r} and {INFO_SHEET!r} missing)",
                            location=Location(label), hint="the supplier must return the tender's prisbilaga.xlsx")
-    info = {workbook.text(r[0]): workbook.text(r[1]) for r in wb[INFO_SHEET].iter_rows(max_row=50, max_col=2,
-                                                                                      values_only=True)
+    info = {workbook.text(r[0]): workbook.text(r[1]) for r in workbook.rows(wb[INFO_SHEET], label, max_row=50,
+                                                                            max_col=2)
             if r and r[0] is not None and len(r) > 1}
     if info.get("Diarienummer") != reference:
         raise InvalidInput(f"the price sheet belongs to another tender (reference {info.get('Diarienummer')!r}, "
@@ -252,8 +252,8 @@ def read(path: Path, entry: Mapping[str, Any], reference: str) -> PriceSheet:
                            hint="the supplier must answer the prisbilaga published with this tender")
     col = columns(lines)
     width = len(header(lines))
-    found = list(wb[SHEET].iter_rows(min_row=2, max_row=len(lines) + 1 + len(total_rows(lines)), max_col=width,
-                                     values_only=True))
+    found = workbook.rows(wb[SHEET], label, min_row=2, max_row=len(lines) + 1 + len(total_rows(lines)),
+                          max_col=width)
     rows, totals = found[:len(lines)], found[len(lines):]
     index = {role: ord(letter) - ord("A") for role, letter in col.items()}
     for i, (line, raw) in enumerate(zip(lines, rows, strict=False)):
@@ -283,8 +283,8 @@ def read(path: Path, entry: Mapping[str, Any], reference: str) -> PriceSheet:
     stated = []
     for (label_text, _), r in zip(total_rows(lines), range(len(lines) + 2, len(lines) + 2 + len(totals)),
                                   strict=True):
-        cell = next(cached.iter_rows(min_row=r, max_row=r, min_col=index["sum"] + 1, max_col=index["sum"] + 1,
-                                     values_only=True), (None,))[0]
+        cell = next(iter(workbook.rows(cached, label, min_row=r, max_row=r, min_col=index["sum"] + 1,
+                                       max_col=index["sum"] + 1)), (None,))[0]
         stated.append((label_text, workbook.text(cell)))
     return PriceSheet(tuple(prices), tuple(stated))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,6 @@ from tendergen.errors import InvalidInput, Location
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled matrix or price sheet is well below 1 MB
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # what the zip may expand to (zip bombs)
-MAX_PARTS = 2000
 
 
 def load(path: Path, what: str, *, data_only: bool = False) -> Any:
@@ -34,18 +32,30 @@ def load(path: Path, what: str, *, data_only: bool = False) -> Any:
         raise InvalidInput(f"not an .xlsx workbook: an encrypted (password-protected) or old-format (.xls) file, "
                            f"expected the {what}", location=Location(label),
                            hint="ask the supplier for the file without a password to open it, saved as .xlsx")
+    from tendergen.documents.matrix import _check_package
+
+    try:  # not a zip, too large unpacked, corrupt members, DTDs or entities: refused before openpyxl parses it
+        _check_package(io.BytesIO(data), label, MAX_UNPACKED_BYTES)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, location=exc.location, hint=hint) from exc
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts = archive.infolist()
-            if len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
-                raise InvalidInput(f"the workbook unpacks to too much data for a {what}", location=Location(label),
-                                   hint=hint)
         return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only, keep_links=False)
-    except InvalidInput:
-        raise
-    except Exception as exc:  # openpyxl and zipfile raise many kinds for a broken file; none may escape raw
+    except Exception as exc:  # openpyxl raises many kinds for a broken file; none may escape raw
         raise InvalidInput(f"cannot read the file as an .xlsx workbook ({type(exc).__name__})",
                            location=Location(label), hint=hint) from exc
+
+
+def rows(ws: Any, label: str, **bounds: int) -> list[tuple[Any, ...]]:
+    """The cell values of a read-only sheet within `bounds` (iter_rows' keywords), read now, with a located error.
+
+    A read-only workbook parses a sheet's XML only when its rows are read: broken XML surfaces here.
+    """
+    try:
+        return [tuple(r) for r in ws.iter_rows(values_only=True, **bounds)]
+    except Exception as exc:  # lxml/ElementTree/zip errors from a damaged sheet
+        raise InvalidInput(f"cannot read the sheet {ws.title!r} ({type(exc).__name__})", location=Location(label),
+                           hint="the supplier must return the file of this tender as saved by a spreadsheet program"
+                           ) from exc
 
 
 def is_formula(value: Any) -> bool:

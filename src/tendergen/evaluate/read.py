@@ -88,8 +88,8 @@ def read_matrix(path: Path, manifest: Mapping[str, Any]) -> tuple[Answer, ...]:
     if matrix.SHEET not in wb.sheetnames or matrix.INFO_SHEET not in wb.sheetnames:
         raise InvalidInput(f"not a tendergen requirement matrix (sheets {matrix.SHEET!r} and {matrix.INFO_SHEET!r} "
                            "missing)", location=Location(label))
-    info = {workbook.text(r[0]): workbook.text(r[1]) for r in wb[matrix.INFO_SHEET].iter_rows(
-        max_row=50, max_col=2, values_only=True) if r and r[0] is not None and len(r) > 1}
+    info = {workbook.text(r[0]): workbook.text(r[1]) for r in workbook.rows(
+        wb[matrix.INFO_SHEET], label, max_row=50, max_col=2) if r and r[0] is not None and len(r) > 1}
     if info.get("Diarienummer") != reference:
         raise InvalidInput(f"the requirement matrix belongs to another tender (reference "
                            f"{info.get('Diarienummer')!r}, expected {reference!r})",
@@ -100,8 +100,8 @@ def read_matrix(path: Path, manifest: Mapping[str, Any]) -> tuple[Answer, ...]:
                            location=Location(f"{label} [{matrix.INFO_SHEET}]"),
                            hint="the supplier must answer the kravmatris published with this tender")
     ids = list(expected["ids"])
-    raw_rows = [tuple(r) + (None,) * (7 - len(r)) for r in wb[matrix.SHEET].iter_rows(
-        min_row=2, max_row=len(ids) + 2, max_col=7, values_only=True)]
+    raw_rows = [r + (None,) * (7 - len(r)) for r in workbook.rows(
+        wb[matrix.SHEET], label, min_row=2, max_row=len(ids) + 2, max_col=7)]
     extra = raw_rows[len(ids):]
     raw_rows = raw_rows[:len(ids)]
     rows = [matrix.Row(*(workbook.text(v) if not isinstance(v, str) else v for v in r[:5])) for r in raw_rows]
