@@ -1,0 +1,150 @@
+"""Selection rules of the bundled clause library (issue 11): each rule change has a test here."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from conftest import ROOT
+from tendergen import api
+
+
+def chosen(session: api.Session, tmp_path: Path, example: str, **facts: Any) -> set[str]:
+    """The clause ids selected for an example profile with some facts changed."""
+    yaml = YAML(typ="safe", pure=True)
+    data = yaml.load((ROOT / "examples" / f"{example}.yaml").read_text(encoding="utf-8"))
+    data["facts"].update(facts)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    path = tmp_path / f"{example}.yaml"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return {d.clause.id for d in api.decide(session, api.load_profile(session, path)) if d.included}
+
+
+SUBCONTRACTOR_REFERRERS = ("SAK-LEVERANSKEDJA", "PUB-UNDERBITRADEN")
+
+
+@pytest.mark.parametrize("example", ["saas-verksamhetssystem", "valfardsteknik-trygghetslarm",
+                                     "it-konsulter-ramavtal", "hardvara-ramavtal"])
+def test_one_subcontractor_regime_selected_with_every_reference_to_it(session: api.Session, tmp_path: Path,
+                                                                       example: str) -> None:
+    ids = chosen(session, tmp_path, example)
+    assert "UNDL-GODKANNANDE" in ids
+    for clause_id in SUBCONTRACTOR_REFERRERS:
+        clause = session.library.clause(clause_id)
+        assert clause is not None and "UNDL-GODKANNANDE" in clause.requires
+        assert not clause.parameters  # no second notice or objection period of its own
+
+
+def test_backup_deletion_is_stated_once_and_the_instruction_brings_it(session: api.Session,
+                                                                         tmp_path: Path) -> None:
+    gallring = session.library.clause("PUB-INSTR-GALLRING")
+    assert gallring is not None and "EXIT-RADERING" in gallring.requires
+    assert not [p for p in gallring.parameters if p.type == "integer"]  # no deletion period of its own
+    # A consultant purchase with personal data (delivery model "ingen") still gets the deletion terms.
+    ids = chosen(session, tmp_path, "it-konsulter-ramavtal", personal_data=True)
+    assert {"PUB-INSTR-GALLRING", "EXIT-RADERING"} <= ids
+
+
+@pytest.mark.parametrize(("third_country", "present", "absent"), [
+    (False, "PUB-INSTR-OVERFORING-INGEN", "PUB-INSTR-OVERFORING"),
+    (True, "PUB-INSTR-OVERFORING", "PUB-INSTR-OVERFORING-INGEN"),
+])
+def test_data_location_follows_the_profile(session: api.Session, tmp_path: Path, third_country: bool,
+                                           present: str, absent: str) -> None:
+    ids = chosen(session, tmp_path, "saas-verksamhetssystem", third_country_processing=third_country)
+    assert {"PUB-INSTR-LAGRING", present} <= ids and absent not in ids
+    lagring = session.library.clause("PUB-INSTR-LAGRING")
+    assert lagring is not None and "behandlas" not in lagring.parameters[0].default
+
+
+def test_liability_requires_the_indemnity_it_refers_to(session: api.Session, tmp_path: Path) -> None:
+    for example in ("saas-verksamhetssystem", "hardvara-ramavtal", "it-konsulter-ramavtal",
+                    "direktupphandling-enkatverktyg"):
+        assert {"AVT-ANSVAR", "AVT-INTRANG", "AVT-IMMATERIELLA-RATTIGHETER"} <= chosen(session, tmp_path, example)
+    ansvar = session.library.clause("AVT-ANSVAR")
+    assert ansvar is not None
+    assert {"ansvarstak_dataskydd_procent", "ansvarstak_dataskydd_min_sek"} <= {p.name for p in ansvar.parameters}
+    assert "informationssäkerhet eller behandling av personuppgifter gäller i stället" in " ".join(ansvar.text.split())
+
+
+@pytest.mark.parametrize("value", [150_000, 1_500_000, 9_500_000])
+def test_citizen_facing_accessibility_is_a_ska_krav_at_any_value(session: api.Session, tmp_path: Path,
+                                                                  value: int) -> None:
+    procedure = "direktupphandling" if value < 700_000 else "oppet-forfarande"
+    ids = chosen(session, tmp_path, "saas-verksamhetssystem", estimated_value_sek=value, procedure=procedure)
+    assert "TILL-WCAG21" in ids and "TILL-WCAG21-BOR" not in ids
+
+
+@pytest.mark.parametrize(("example", "facts", "expected"), [
+    ("saas-verksamhetssystem", {}, True),
+    ("saas-verksamhetssystem", {"staff_user_interface": False, "citizen_facing": False}, False),
+    ("hardvara-ramavtal", {}, False),
+    ("it-konsulter-ramavtal", {}, False),
+])
+def test_staff_accessibility_follows_whether_staff_use_an_interface(session: api.Session, tmp_path: Path,
+                                                                    example: str, facts: dict[str, Any],
+                                                                    expected: bool) -> None:
+    ids = chosen(session, tmp_path, example, **facts)
+    assert ("TILL-MEDARBETARE" in ids) is expected
+    assert ("TILL-AVHJALPANDE-VITE" in ids) is expected
+    if expected:
+        assert "LEV-ACCEPTANSTEST" in ids  # the main tasks are named before the acceptance test
+
+
+def test_crisis_force_majeure_only_for_critical_services(session: api.Session, tmp_path: Path) -> None:
+    critical = chosen(session, tmp_path, "valfardsteknik-trygghetslarm")
+    assert "KRIS-BEFRIELSEGRUNDER" in critical and "AVT-BEFRIELSEGRUNDER" not in critical
+    ordinary = chosen(session, tmp_path, "saas-verksamhetssystem")
+    assert "KRIS-BEFRIELSEGRUNDER" not in ordinary and "AVT-BEFRIELSEGRUNDER" in ordinary
+    sverige = session.library.clause("KRIS-RESURSER-SVERIGE")
+    assert sverige is not None and sverige.needs_legal_review and "proportion" in sverige.legal_review_note
+
+
+def test_answers_to_questions_at_least_six_days_before_the_deadline(session: api.Session) -> None:
+    clause = session.library.clause("UPPH-FRAGOR-OCH-SVAR")
+    assert clause is not None
+    svar = next(p for p in clause.parameters if p.name == "svar_dagar")
+    assert svar.minimum == 6
+
+
+def test_below_threshold_open_procedure_is_described_under_19_kap(session: api.Session, tmp_path: Path) -> None:
+    above = chosen(session, tmp_path, "saas-verksamhetssystem")
+    assert "UPPH-FORFARANDE-OPPET" in above and "UPPH-FORFARANDE-UNDER-TROSKELVARDET" not in above
+    below = chosen(session, tmp_path, "saas-verksamhetssystem", estimated_value_sek=1_200_000)
+    assert "UPPH-FORFARANDE-OPPET" not in below and "UPPH-FORFARANDE-UNDER-TROSKELVARDET" in below
+
+
+def test_negotiated_without_notice_gets_a_clause_under_legal_review(session: api.Session, tmp_path: Path) -> None:
+    ids = chosen(session, tmp_path, "saas-verksamhetssystem", procedure="forhandlat-utan-annonsering")
+    assert "UPPH-FORFARANDE-UTAN-ANNONSERING" in ids
+    clause = session.library.clause("UPPH-FORFARANDE-UTAN-ANNONSERING")
+    assert clause is not None and clause.needs_legal_review
+
+
+@pytest.mark.parametrize("example", ["saas-verksamhetssystem", "hardvara-ramavtal", "it-konsulter-ramavtal"])
+def test_rfi_always_asks_about_cloud_alternatives_and_describes_the_need(session: api.Session, tmp_path: Path,
+                                                                         example: str) -> None:
+    ids = chosen(session, tmp_path, example)
+    assert {"PUB-RFI-MOLNALTERNATIV", "UPPH-RFI-BEHOV", "UPPH-RFI-PRISMODELLER"} <= ids
+
+
+def test_kommunens_data_is_defined_once(session: api.Session) -> None:
+    defining = [c.id for c in session.library.clauses
+                if c.status != "retired" and ("Kommunens Data:" in c.text or "Med Kommunens Data avses" in c.text)]
+    assert defining == ["AVT-DEFINITIONER"]
+
+
+def test_approve_keeps_the_indentation_of_a_group_file() -> None:
+    from tendergen.approve import approved_yaml
+
+    text = ("clauses:\n  - id: LOK-A\n    version: \"1.0\"\n    status: draft\n    title: Titel\n"
+            "    text:\n      sv: |\n        Text som ska finnas kvar.\n  - id: LOK-B\n    version: \"1.0\"\n"
+            "    status: draft\n")
+    out, done = approved_yaml(text, {"LOK-A"}, "redaktionen", "2026-12-02", "x.yaml")
+    assert done == ["LOK-A"]
+    assert "\n  - id: LOK-B\n    version: \"1.0\"\n" in out and "\n    approved_by: redaktionen\n" in out
