@@ -99,7 +99,10 @@ def test_libreoffice_renders_each_document_with_clause_titles(example_pdfs: dict
         for clause in chosen:
             wanted = clause["title"] if document in TEXT_DOCS else clause["id"]
             # A long id can break at a hyphen inside its cell, and other cells' text may come between the parts.
-            assert re.sub(r"[-\s]", "", wanted)[:10] in flat, (key, wanted)
+            found = re.sub(r"[-\s]", "", wanted)[:10] in flat
+            if not found and document not in TEXT_DOCS:  # broken at a hyphen: every part is still there
+                found = all(re.sub(r"\s", "", part) in flat for part in wanted.split("-"))
+            assert found, (key, wanted)
         assert re.search(r"Sida \d+ av \d+", text), key
 
 

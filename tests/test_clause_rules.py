@@ -140,7 +140,7 @@ def test_kommunens_data_is_defined_once(session: api.Session) -> None:
 
 
 def test_approve_keeps_the_indentation_of_a_group_file() -> None:
-    from tendergen.approve import approved_yaml
+    from tendergen.review.approve import approved_yaml
 
     text = ("clauses:\n  - id: LOK-A\n    version: \"1.0\"\n    status: draft\n    title: Titel\n"
             "    text:\n      sv: |\n        Text som ska finnas kvar.\n  - id: LOK-B\n    version: \"1.0\"\n"

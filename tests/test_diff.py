@@ -63,8 +63,8 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     edit(c / "tillganglighet/wcag-22.yaml", "status: approved", "status: retired")
     edit(c / "tillganglighet/wcag-22.yaml", 'version: "1.0"', 'version: "1.1"')
     # 6. narrow a rule
-    edit(c / "kris/befrielsegrunder.yaml", "id: KRIS-BEFRIELSEGRUNDER",
-         "id: KRIS-BEFRIELSEGRUNDER\nwhen: {critical_service: true}")
+    edit(c / "avtal/overlatelse.yaml", "id: AVT-OVERLATELSE",
+         "id: AVT-OVERLATELSE\nwhen: {critical_service: true}")
     git(repo, "add", "-A")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v2")
     return repo
@@ -81,7 +81,7 @@ def findings(change: object) -> set[Finding]:
 
 
 def test_each_classification(changes: dict[str, object]) -> None:
-    assert set(changes) == {"SAK-MFA", "SAK-INCIDENT", "EXIT-ARKIV", "TILL-WCAG22", "KRIS-BEFRIELSEGRUNDER"}
+    assert set(changes) == {"SAK-MFA", "SAK-INCIDENT", "EXIT-ARKIV", "TILL-WCAG22", "AVT-OVERLATELSE"}
     assert Finding.WEAKENED in findings(changes["SAK-MFA"])
     incident = changes["SAK-INCIDENT"]
     assert {Finding.LOOSER, Finding.EDITORIAL, Finding.VERSION_NOT_BUMPED} <= findings(incident)
@@ -89,12 +89,12 @@ def test_each_classification(changes: dict[str, object]) -> None:
             dict((f, n) for f, n in incident.findings)[Finding.LOOSER])  # type: ignore[attr-defined]
     assert changes["EXIT-ARKIV"].kind is Kind.ADDED  # type: ignore[attr-defined]
     assert changes["TILL-WCAG22"].kind is Kind.RETIRED  # type: ignore[attr-defined]
-    scope = dict(changes["KRIS-BEFRIELSEGRUNDER"].findings)  # type: ignore[attr-defined]
+    scope = dict(changes["AVT-OVERLATELSE"].findings)  # type: ignore[attr-defined]
     assert Finding.SCOPE_NARROWER in scope and changes["SAK-INCIDENT"].severity is Severity.HIGH  # type: ignore[attr-defined]
 
 
 def test_impact_lists_profiles(changes: dict[str, object]) -> None:
-    impact = "\n".join(map(impact_text, changes["KRIS-BEFRIELSEGRUNDER"].impact))  # type: ignore[attr-defined]
+    impact = "\n".join(map(impact_text, changes["AVT-OVERLATELSE"].impact))  # type: ignore[attr-defined]
     assert "saas-verksamhetssystem.yaml: förlorar klausulen" in impact
     assert "valfardsteknik-trygghetslarm.yaml" not in impact  # critical: still selected, same text
     wcag = "\n".join(map(impact_text, changes["TILL-WCAG22"].impact))  # type: ignore[attr-defined]
