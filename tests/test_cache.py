@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -172,7 +173,7 @@ def test_errors_keep_their_locations_and_are_never_cached(workspace: Path) -> No
 def test_no_cache_option_neither_reads_nor_writes(workspace: Path, runner: CliRunner,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     result = runner.invoke(cli, ["--no-cache", "validate"])
-    assert result.exit_code == 0 and "library ok: 149 clauses" in result.stdout
+    assert result.exit_code == 0 and re.search(r"library ok: \d+ clauses", result.stdout)
     assert entries() == []
     assert runner.invoke(cli, ["validate"]).exit_code == 0
     assert len(entries()) == 1
