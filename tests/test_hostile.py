@@ -67,6 +67,11 @@ def test_crafted_manifest_cannot_delete_or_read_outside_the_folder(tree: Tree, r
     ('{"tool": "t", "profile": {"reference": "x"}, "outputs": [{"file": "a"}]}',
      "outputs[0]: 'sha256' is a required property (and 1 more)"),
     ('{"tool": ', "manifest.json is not valid JSON: Expecting value"),
+    ('{"tool": "t", "profile": {"reference": "x"}, "outputs": [], "x": NaN}', "NaN is not a number a manifest may"),
+    ('{"tool": "t", "profile": {"reference": "x"}, "outputs": [], "prices": {"file": "p.xlsx", "checksum": '
+     '"00000000000000000000000000000000", "lines": [{"id": 1}]}}', "prices.lines[0]: 'text' is a required property"),
+    ('{"tool": "t", "profile": {"reference": "x"}, "outputs": [], "evaluation": {"basis": "pris", "criteria": 1}}',
+     "evaluation.criteria: 1 is not of type 'array'"),
     ("[" * 100000, "manifest.json is nested too deeply"),
 ])
 def test_malformed_manifest_is_a_located_error_in_verify_build_and_answers(
@@ -74,7 +79,8 @@ def test_malformed_manifest_is_a_located_error_in_verify_build_and_answers(
     base = tree({"out/manifest.json": text})
     shutil.copy(ROOT / "tender_templates" / "avtalsvillkor.docx", base / "matrix.xlsx")
     for args, code in ((["verify", "out"], 3), (["build", str(SAAS), "-o", "out"], 4),
-                       (["answers", "import", "matrix.xlsx", "--build", "out"], 3)):
+                       (["answers", "import", "matrix.xlsx", "--build", "out"], 3),
+                       (["evaluate", "matrix.xlsx", "--build", "out", "--evaluator", "Eva Ek"], 3)):
         result = runner.invoke(cli, args)
         assert result.exit_code == code, (args, result.output)
         assert "out/manifest.json" in result.stderr and message in result.stderr, (args, result.stderr)

@@ -41,7 +41,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     label = where(path)
     hint = "manifest.json is written by `tendergen build`; rebuild into a fresh folder if it was changed"
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        data = json.loads(path.read_bytes().decode("utf-8"), parse_constant=_no_constant)
     except FileNotFoundError as exc:
         raise InvalidInput("no manifest.json here: not a tendergen build folder", location=Location(where(folder)),
                            hint="give the folder that `tendergen build -o` wrote") from exc
@@ -52,6 +52,8 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"manifest.json is not valid JSON: {exc.msg}",
                            location=Location(label, exc.lineno, exc.colno), hint=hint) from exc
+    except ValueError as exc:  # NaN or Infinity, refused by _no_constant
+        raise InvalidInput(f"manifest.json is not valid: {exc}", location=Location(label), hint=hint) from exc
     except RecursionError as exc:
         raise InvalidInput("manifest.json is nested too deeply", location=Location(label), hint=hint) from exc
     from jsonschema import Draft202012Validator
@@ -61,7 +63,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     wrong = [(_json_path(e.absolute_path), e.message[:200]) for e in errors]
     if not wrong:
         files = [(f"outputs[{i}].file", o["file"]) for i, o in enumerate(data["outputs"])]
-        files += [("matrix.file", data["matrix"]["file"])] if "matrix" in data else []
+        files += [(f"{key}.file", data[key]["file"]) for key in ("matrix", "prices") if key in data]
         files += [("prices.file", data["prices"]["file"])] if "prices" in data else []
         wrong = [(at, f"{name[:100]!r} is not a plain file name in the build folder")
                  for at, name in files if not PLAIN_NAME.fullmatch(name)]
@@ -70,6 +72,10 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         raise InvalidInput(f"{wrong[0][0]}: {wrong[0][1]}{more}", location=Location(label), hint=hint)
     result: dict[str, Any] = data
     return result
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a manifest may hold")
 
 
 def _json_path(path: Iterable[Any]) -> str:
