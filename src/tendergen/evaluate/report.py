@@ -128,7 +128,7 @@ def ranking_rows(outcome: Outcome) -> list[list[str]]:
     for a in outcome.assessments:
         c = a.computation
         if a.excluded:
-            rows.append(["–", a.name, a.tender.org_nr, sek_text(c.price) if c else "–", "–", "–",
+            rows.append(["–", a.name, a.tender.org_nr, "–", "–", "–",
                          "Förkastas (skälen redovisas under anbudet)"])
             continue
         assert c is not None
@@ -254,7 +254,7 @@ def advantages(winner: Assessment, other: Assessment, outcome: Outcome) -> str:
     assert w is not None
     if other.excluded:
         return (f"{other.name}: anbudet förkastades och utvärderades inte, eftersom det inte uppfyller "
-                f"upphandlingsdokumentets krav: " + " ".join(other.excluded))
+                "upphandlingsdokumentets krav. " + " ".join(other.excluded))
     assert o is not None
     if outcome.basis != "pris-och-kvalitet":
         return (f"{other.name}: utvärderingspriset var {sek_text(o.price)}, {sek_text(o.price - w.price)} högre än "
