@@ -341,3 +341,27 @@ def test_diff_reports_a_broken_profile_and_goes_on(tree: Tree, runner: CliRunner
         in result.stderr
     assert "warning: profile left out of the impact analysis: profiler/fel.yaml" in result.stderr
     assert "bra.yaml" not in result.stderr and "LOK-A" in result.output
+
+
+# --- every error has a hint ----------------------------------------------------------------------------
+
+
+def test_every_error_raised_in_the_source_has_a_hint() -> None:
+    """Each InvalidInput/OutputError built with a message also gets a hint (validate's problem() requires one)."""
+    import ast
+
+    missing = []
+    for path in sorted((ROOT / "src" / "tendergen").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            name = getattr(getattr(node, "func", None), "id", getattr(getattr(node, "func", None), "attr", ""))
+            if isinstance(node, ast.Call) and name in ("InvalidInput", "OutputError") and node.args:
+                if not {k.arg for k in node.keywords} & {"hint", "problems"}:
+                    missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not missing, missing
+
+
+def test_bad_parameter_default_has_a_hint(tree: Tree, runner: CliRunner) -> None:  # found by fuzzing
+    clause = CLAUSE.format(id="LOK-A").replace("default: 90", "default: ''")
+    tree({"tendergen.yaml": "organisation: Xby kommun\nclause_folders: [lokalt]\n", "lokalt/x/a.yaml": clause})
+    located(runner.invoke(cli, ["validate"]), 3, "parameter 'dagar': default '' is not of type integer",
+            "lokalt/x/a.yaml:14:")

@@ -471,7 +471,7 @@ def diff_command(ctx: click.Context, old: str | None, new: str | None, git_range
     """
     from tendergen import api
     from tendergen.documents.output import atomic_write
-    from tendergen.errors import InvalidInput
+    from tendergen.errors import InvalidInput, Location, OutputError
     from tendergen.review import diffout
 
     if git_range:
@@ -516,7 +516,8 @@ def diff_command(ctx: click.Context, old: str | None, new: str | None, git_range
         try:
             output.parent.mkdir(parents=True, exist_ok=True)  # -o into a folder that does not exist yet
         except OSError as exc:
-            raise InvalidInput(f"cannot create the folder for {output}: {exc.strerror}") from exc
+            raise OutputError(f"cannot create the folder: {exc.strerror}", location=Location(str(output.parent)),
+                              hint="choose an output file in a folder you may write to") from exc
         atomic_write(output, data)
         click.echo(f"wrote {output}: {diffout.summary_line(changes)}")
     if exit_code and changes:

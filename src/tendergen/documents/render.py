@@ -68,7 +68,8 @@ def render_text(clause: Clause, names: Mapping[str, str], env: Any) -> str:
         raise OutputError(f"clause {clause.id}: text uses an undefined variable: {exc.message}",
                           location=clause.location, hint="declare the parameter in the clause") from exc
     except TemplateError as exc:
-        raise OutputError(f"clause {clause.id}: cannot render text: {exc}", location=clause.location) from exc
+        raise OutputError(f"clause {clause.id}: cannot render text: {exc}", location=clause.location,
+                          hint="check the clause text's placeholders with `tendergen validate`") from exc
 
 
 def contract_names(profile: Profile) -> dict[str, str]:

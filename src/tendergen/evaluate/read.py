@@ -81,13 +81,14 @@ def read_matrix(path: Path, manifest: Mapping[str, Any]) -> tuple[Answer, ...]:
     """The answers in a supplier's kravmatris.xlsx, after checking it is this build's matrix, unaltered."""
     label = where(path)
     if "matrix" not in manifest:
-        raise InvalidInput("the build has no requirement matrix to compare answers with", location=Location(label))
+        raise InvalidInput("the build has no requirement matrix to compare answers with", location=Location(label),
+                           hint="give the build folder of the tender the suppliers answered")
     expected = manifest["matrix"]
     reference = manifest["profile"]["reference"]
     wb = workbook.load(path, "kravmatris")
     if matrix.SHEET not in wb.sheetnames or matrix.INFO_SHEET not in wb.sheetnames:
         raise InvalidInput(f"not a tendergen requirement matrix (sheets {matrix.SHEET!r} and {matrix.INFO_SHEET!r} "
-                           "missing)", location=Location(label))
+                           "missing)", location=Location(label), hint="the supplier must return the tender's matrix")
     info = {workbook.text(r[0]): workbook.text(r[1]) for r in workbook.rows(
         wb[matrix.INFO_SHEET], label, max_row=50, max_col=2) if r and r[0] is not None and len(r) > 1}
     if info.get("Diarienummer") != reference:

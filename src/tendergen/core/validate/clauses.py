@@ -31,7 +31,8 @@ def _parameter(name: str, spec: Mapping[str, Any], loc: Location, problems: Prob
     )
     wrong = parameter_value_problem(param, param.default)
     if wrong:
-        problems.append(problem(f"parameter {name!r}: default {wrong}", loc))
+        problems.append(problem(f"parameter {name!r}: default {wrong}", loc,
+                                "give a default of the parameter's type, within its minimum, maximum and choices"))
     return param
 
 

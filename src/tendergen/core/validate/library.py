@@ -93,7 +93,9 @@ def library(layers: Sequence[LibrarySources], known: Mapping[str, Fact]) -> Libr
     for what, value in (("library.yaml", meta.name), ("references.yaml", meta.references),
                         ("sections.yaml", meta.documents), ("thresholds.yaml", meta.thresholds)):
         if not value:
-            problems.append(problem(f"the clause library has no usable {what}", Location(str(layers[0].folder))))
+            problems.append(problem(f"the clause library has no usable {what}", Location(str(layers[0].folder)),
+                                    f"a whole library needs {what} at the top of its folder; a folder of only "
+                                    "clause files is layered over the bundled library instead"))
             raise_if(problems)
     assert meta.references is not None and meta.documents is not None and meta.thresholds is not None
     clauses = tuple(by_id.values())  # file order: authors order clauses within a section by placing them
@@ -118,7 +120,8 @@ def _cross_checks(
     for c in clauses:
         doc = documents.get(c.document)
         if doc is None:
-            problems.append(problem(f"{c.id}: document {c.document!r} is not declared in sections.yaml", c.location))
+            problems.append(problem(f"{c.id}: document {c.document!r} is not declared in sections.yaml", c.location,
+                                    suggest(c.document, documents) or "documents: " + ", ".join(documents)))
         elif c.section not in dict(doc.sections):
             problems.append(
                 problem(

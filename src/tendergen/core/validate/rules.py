@@ -53,7 +53,8 @@ def rule(tree: Any, path: TreePath, label: str, known: Mapping[str, Fact], probl
     test, expected = next(iter(plain(value).items())) if isinstance(value, Mapping) else ("eq", plain(value))
     values = expected if test in ("in", "not_in") else [expected]
     if test in ORDERING_TESTS and fact.type not in ("integer", "number"):
-        problems.append(problem(f"fact {key!r} is a {fact.type}; {test!r} needs a number", loc))
+        problems.append(problem(f"fact {key!r} is a {fact.type}; {test!r} needs a number", loc,
+                                    "compare it with equals or in, or use a numeric fact"))
     for item in values:
         if not _value_fits(fact, item):
             allowed = fact.schema.get("enum")

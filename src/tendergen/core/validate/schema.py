@@ -13,7 +13,8 @@ from tendergen.errors import InvalidInput, Location, TendergenError
 Problems = list[TendergenError]
 
 
-def problem(message: str, loc: Location, hint: str = "") -> InvalidInput:
+def problem(message: str, loc: Location, hint: str) -> InvalidInput:
+    """One located problem; the hint is required: every error tells the user what to do."""
     return InvalidInput(message, location=loc, hint=hint)
 
 
