@@ -29,7 +29,7 @@ def format_value(value: Scalar) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if isinstance(value, int):
-        return f"{value:,}".replace(",", "\u00a0") if abs(value) >= 10000 else str(value)
+        return f"{value:,}".replace(",", "\u00a0") if abs(value) >= 1000 else str(value)
     if isinstance(value, float):
         return (f"{value:g}" if not value.is_integer() else str(int(value))).replace(".", ",")
     return value
@@ -50,7 +50,7 @@ def clause_text(clause: Clause, values: Mapping[str, Scalar], profile: Profile, 
 
 PLACEHOLDERS = {"organisation": "[upphandlande myndighet]", "title": "[upphandlingens namn]",
                 "reference": "[diarienummer]", "avtalstid_ar": "[avtalstid]", "optioner": "[optioner]",
-                "antal_optioner": "[antal optioner]"}
+                "antal_optioner": "[antal optioner]", "optioner_text": "[optioner]"}
 
 
 def default_text(clause: Clause, env: Any) -> str:
@@ -80,7 +80,24 @@ def contract_names(profile: Profile) -> dict[str, str]:
         "avtalstid_ar": format_value(years) if years is not None else "[avtalstid fylls i]",
         "optioner": " + ".join(format_value(o) for o in options) if options else "[inga optioner]",
         "antal_optioner": str(len(options)),
+        "optioner_text": options_text(options),
     }
+
+
+COUNT_WORDS = ("ingen", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio")
+
+
+def options_text(options: list[Any]) -> str:
+    """The extension options in words: "två förlängningar om vardera 2 år", "en förlängning om 1 år"."""
+    if not options:
+        return "[inga optioner]"
+    count = COUNT_WORDS[len(options)] if len(options) < len(COUNT_WORDS) else str(len(options))
+    years = [format_value(o) for o in options]
+    if len(options) == 1:
+        return f"en förlängning om {years[0]} år"
+    if len(set(years)) == 1:
+        return f"{count} förlängningar om vardera {years[0]} år"
+    return f"{count} förlängningar om {', '.join(years[:-1])} respektive {years[-1]} år"
 
 
 def text_environment() -> Any:

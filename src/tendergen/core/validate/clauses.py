@@ -14,7 +14,8 @@ from tendergen.core.validate.rules import rule
 from tendergen.core.validate.schema import Problems, problem, schema_problems, suggest
 from tendergen.errors import Location
 
-TEXT_GLOBALS = frozenset({"organisation", "title", "reference", "avtalstid_ar", "optioner", "antal_optioner"})
+TEXT_GLOBALS = frozenset({"organisation", "title", "reference", "avtalstid_ar", "optioner", "antal_optioner",
+                          "optioner_text"})
 
 
 def _parameter(name: str, spec: Mapping[str, Any], loc: Location, problems: Problems) -> Parameter:
