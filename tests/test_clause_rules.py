@@ -148,3 +148,77 @@ def test_approve_keeps_the_indentation_of_a_group_file() -> None:
     out, done = approved_yaml(text, {"LOK-A"}, "redaktionen", "2026-12-02", "x.yaml")
     assert done == ["LOK-A"]
     assert "\n  - id: LOK-B\n    version: \"1.0\"\n" in out and "\n    approved_by: redaktionen\n" in out
+
+
+CONTRACT_CLAUSE_CHANGES = {
+    "lower-case term": (lambda t: t.replace("logga i", "logga enligt avtalet i"),
+                        lambda t: t.replace("logga i", "logga enligt Avtalet i"),
+                        "uses 'avtalet' in lower case; 'Avtalet' is a defined term"),
+    "defined twice": (lambda t: t.replace("Leverantören ska", "Med Kommunens Data avses allt. Leverantören ska"),
+                      lambda t: t.replace("Leverantören ska", "Kommunens Data tillhör Kommunen. Leverantören ska"),
+                      "defines 'Kommunens Data' again; it is defined in AVT-DEFINITIONER"),
+    "reference not required": (lambda t: t.replace(" dagar.", " dagar enligt [[EXIT-RADERING]]."),
+                               lambda t: t.replace(" dagar.", " dagar enligt [[EXIT-RADERING]].")
+                               + "requires: [EXIT-RADERING]\n",
+                               "refers to [[EXIT-RADERING]] without requiring it"),
+}
+
+
+@pytest.mark.parametrize("kind", list(CONTRACT_CLAUSE_CHANGES))
+def test_lint_contract_text_checks_fail_and_pass(tree: Any, kind: str) -> None:
+    from test_validate import CLAUSE, WORKSPACE
+
+    from tendergen.core.lint import lint
+
+    failing, passing, finding = CONTRACT_CLAUSE_CHANGES[kind]
+    contract = (CLAUSE.format(id="LOK-A").replace("document: kravspecifikation", "document: avtalsvillkor")
+                .replace("section: informationssakerhet", "section: ansvar"))
+    base = tree({"tendergen.yaml": WORKSPACE, "lokalt/x/a.yaml": failing(contract)})
+    (problem,) = lint(api.open_session(base / "tendergen.yaml").library).problems
+    assert str(problem).startswith("lokalt/x/a.yaml:1:5: LOK-A: " + finding)
+    base = tree({"tendergen.yaml": WORKSPACE, "lokalt/x/a.yaml": passing(contract)})
+    assert lint(api.open_session(base / "tendergen.yaml").library).problems == ()
+
+
+NEW_TERMS = {  # clause: the examples that must get it
+    "RAM-AVROP": {"hardvara-ramavtal", "it-konsulter-ramavtal"},
+    "RAM-TAKVOLYM": {"hardvara-ramavtal", "it-konsulter-ramavtal"},
+    "VARA-LEVERANS": {"hardvara-ramavtal", "valfardsteknik-trygghetslarm"},
+    "KONS-KOMPETENSNIVAER": {"it-konsulter-ramavtal"},
+    "KONS-NYCKELPERSONER": {"it-konsulter-ramavtal"},
+    "AND-OBESTALLDA-LEVERANSER": {"saas-verksamhetssystem", "valfardsteknik-trygghetslarm",
+                                  "direktupphandling-enkatverktyg"},
+    "AND-OPTIONER-OCH-TILLAGG": {"saas-verksamhetssystem", "valfardsteknik-trygghetslarm"},
+}
+EXAMPLES = ("hardvara-ramavtal", "it-konsulter-ramavtal", "saas-verksamhetssystem", "valfardsteknik-trygghetslarm",
+            "direktupphandling-enkatverktyg")
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_standard_terms_fit_what_is_bought(session: api.Session, tmp_path: Path, example: str) -> None:
+    ids = chosen(session, tmp_path, example)
+    for clause_id, wanted in NEW_TERMS.items():
+        assert (clause_id in ids) is (example in wanted), (clause_id, example)
+    assert {"AVT-FEL-GARANTI", "AVT-IMMATERIELLA-RATTIGHETER", "AVT-INTRANG"} <= ids
+
+
+def test_built_contract_terms_of_hardware_and_consultant_frameworks(tmp_path: Path) -> None:
+    from helpers import docx_as_text
+
+    session = api.open_session()
+    for example, present, absent in (
+        ("hardvara-ramavtal", ["Avrop från ramavtalet", "Takvolym", "Leverans av varor, risk och äganderätt",
+                               "Fel, reklamation och garanti", "Intrång i tredje mans rättigheter"],
+         ["Förbud mot obeställda moduler", "Tilläggsmoduler som Option", "Konsulter, nyckelpersoner"]),
+        ("it-konsulter-ramavtal", ["Avrop från ramavtalet", "Konsulter, nyckelpersoner och byte av konsult",
+                                   "Immateriella rättigheter"],
+         ["Förbud mot obeställda moduler", "Tilläggsmoduler som Option", "Leverans av varor"]),
+    ):
+        out = tmp_path / example
+        api.build(session, ROOT / "examples" / f"{example}.yaml", out)
+        text = docx_as_text(out / "avtalsvillkor.docx")
+        for title in present:
+            assert title in text, (example, title)
+        for title in absent:
+            assert title not in text, (example, title)
+        assert "[[" not in text and "1,2" not in text

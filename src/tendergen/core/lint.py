@@ -49,8 +49,10 @@ def lint(library: Library, *, pairs: Pairs | None = None) -> LintReport:
     """
     problems: list[TendergenError] = []
     active = [c for c in library.clauses if c.status != "retired"]
+    terms = defined_terms(library)
     for c in active:
         problems.extend(_clause_findings(c, library))
+        problems.extend(_term_findings(c, terms))
     problems.extend(_duplicates(active, pairs or near_duplicate_pairs))
     problems.sort(key=TendergenError.sort_key)
     return LintReport(tuple(problems), tuple(c for c in active if c.needs_legal_review))
@@ -77,8 +79,12 @@ def _clause_findings(c: Clause, library: Library) -> list[TendergenError]:
             add(f"cites unverified {basis.provision or ''} {ref.short or ref.name}".replace("  ", " "),
                 "verify it against the primary source, or set needs_legal_review with a note")
     for other in sorted(set(cross_references(c.text))):
-        if library.clause(other) is None:
+        target = library.clause(other)
+        if target is None:
             add(f"refers to [[{other}]], which is not a clause of the library", "check the clause id")
+        elif other not in c.requires and not _always_selected(target, library):
+            add(f"refers to [[{other}]] without requiring it: the two may not be selected together",
+                f"add {other} to requires:")
     for other in c.requires:
         target = library.clause(other)
         if target is not None and target.status == "retired":
@@ -86,6 +92,50 @@ def _clause_findings(c: Clause, library: Library) -> list[TendergenError]:
     if c.status == "approved" and (not c.approved_by or not c.approved_on):
         add("approved without approver and date")
     return found
+
+
+DEFINITIONS = "AVT-DEFINITIONER"  # the one clause that defines the contract's terms
+CONTRACT_PHASE = frozenset({"avtalsvillkor", "pub-instruktion", "exitplan"})
+# Defined terms whose lower-case form is never an ordinary word in a contract text (Fel, Part, Option and
+# Godkännande are): each pattern matches the term's inflected forms written in lower case.
+LOWER_CASE_TERMS = {
+    "Avtalet": r"avtalets?", "Tjänsten": r"tjänstens?", "Kommunens Data": r"kommunens data",
+    "Underleverantör": r"underleverantör(?:en|er|erna|ens|ernas)?", "Arbetsdag": r"arbetsdag(?:ar|en)?",
+}
+DEFINED_TERM = re.compile(r"^([A-ZÅÄÖ][\wåäö]*(?: [A-ZÅÄÖ][\wåäö]*)?)(?: och [A-ZÅÄÖ][\wåäö]*)?:", re.MULTILINE)
+
+
+def defined_terms(library: Library) -> tuple[str, ...]:
+    """The terms the definitions clause defines ("Kommunens Data: …" at the start of a paragraph)."""
+    clause = library.clause(DEFINITIONS)
+    return tuple(DEFINED_TERM.findall(clause.text)) if clause is not None else ()
+
+
+def _term_findings(c: Clause, terms: Sequence[str]) -> list[TendergenError]:
+    """A defined term written in lower case in a contract text, or defined a second time."""
+    found: list[TendergenError] = []
+    if c.document in CONTRACT_PHASE:
+        for term, pattern in LOWER_CASE_TERMS.items():
+            if term not in terms:
+                continue
+            match = re.search(rf"(?<![\w-])(?:{pattern})\b", c.text)
+            if match:
+                found.append(InvalidInput(
+                    f"{c.id}: uses {match.group(0)!r} in lower case; {term!r} is a defined term",
+                    location=c.location, hint=f"write it with a capital initial, as defined in {DEFINITIONS}"))
+    if c.id != DEFINITIONS:
+        for term in terms:
+            if re.search(rf"(?:^|\bMed ){re.escape(term)}(?::| avses)", c.text, re.MULTILINE):
+                found.append(InvalidInput(
+                    f"{c.id}: defines {term!r} again; it is defined in {DEFINITIONS}", location=c.location,
+                    hint="remove the definition here and rely on the one in the definitions clause"))
+    return found
+
+
+def _always_selected(clause: Clause, library: Library) -> bool:
+    """A clause without a rule that no other clause can replace or exclude is in every build."""
+    return clause.when is None and not any(clause.id in other.replaces or clause.id in other.excludes
+                                           for other in library.clauses if other.status != "retired")
 
 
 def _numbered_shingles(texts: Sequence[str]) -> Sequence[frozenset[Hashable]]:

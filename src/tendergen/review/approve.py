@@ -18,7 +18,7 @@ def approved_yaml(text: str, ids: Collection[str], by: str, day: str, label: str
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
-    if "\n  - id:" in text:  # a group file with its list items indented under `clauses:`: keep that layout
+    if "\n  - " in text:  # list items indented under their key (`clauses:`, `legal_basis:`): keep that layout
         yaml.indent(mapping=2, sequence=4, offset=2)
     tree = yaml.load(text)
     items = tree["clauses"] if isinstance(tree, dict) and "clauses" in tree else [tree]
