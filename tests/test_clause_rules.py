@@ -166,9 +166,8 @@ CONTRACT_CLAUSE_CHANGES = {
 
 @pytest.mark.parametrize("kind", list(CONTRACT_CLAUSE_CHANGES))
 def test_lint_contract_text_checks_fail_and_pass(tree: Any, kind: str) -> None:
-    from test_validate import CLAUSE, WORKSPACE
-
     from tendergen.core.lint import lint
+    from test_validate import CLAUSE, WORKSPACE
 
     failing, passing, finding = CONTRACT_CLAUSE_CHANGES[kind]
     contract = (CLAUSE.format(id="LOK-A").replace("document: kravspecifikation", "document: avtalsvillkor")
