@@ -221,3 +221,31 @@ def test_built_contract_terms_of_hardware_and_consultant_frameworks(tmp_path: Pa
         for title in absent:
             assert title not in text, (example, title)
         assert "[[" not in text and "1,2" not in text
+
+
+@pytest.mark.parametrize(("value", "warned"), [(2_200_000, True), (2_500_000, True), (1_500_000, False),
+                                               (9_500_000, False)])
+def test_warning_near_an_unverified_eu_threshold(session: api.Session, tmp_path: Path, value: int,
+                                                 warned: bool) -> None:
+    data = YAML(typ="safe", pure=True).load((ROOT / "examples" / "saas-verksamhetssystem.yaml").read_text("utf-8"))
+    data["facts"]["estimated_value_sek"] = value
+    out = io.StringIO()
+    YAML(typ="safe", pure=True).dump(data, out)
+    path = tmp_path / "p.yaml"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    warnings = api.load_profile(session, path).warnings
+    hits = [w for w in warnings if "within 10% of the EU threshold" in w]
+    assert bool(hits) is warned, warnings
+    if warned:
+        assert "unverified SEK figure" in hits[0] and "thresholds.yaml" in hits[0]
+
+
+def test_build_names_each_unfilled_placeholder_unless_draft(tmp_path: Path) -> None:
+    session = api.open_session()
+    path = ROOT / "examples" / "valfardsteknik-trygghetslarm.yaml"
+    warned = api.build(session, path, tmp_path / "a").warnings
+    assert any(w.startswith("avtalsvillkor: RAM-") or w.startswith("kravspecifikation: SLA-TILLGANGLIGHET-KRITISK: ")
+               for w in warned), warned
+    assert all("fylls i" in w for w in warned if "is not filled in" in w)
+    draft = api.build(session, path, tmp_path / "b", draft=True).warnings
+    assert not [w for w in draft if "is not filled in" in w]

@@ -474,7 +474,28 @@ def build(session: Session, profile_path: Path, out_dir: Path, *, force: bool = 
         files, staged, warnings = lay_out(files, data, toc_pages=toc_pages, pdf_dir=Path(staging) if pdf else None)
         removed = write_build(out_dir, files, data, force=force)
         pdfs = _publish_pdfs(staged, out_dir)
-    return _result(profile, files, data, removed, warnings, pdfs)
+    return _result(profile, files, data, removed, [*warnings, *placeholder_warnings(session, profile, data, draft)],
+                   pdfs)
+
+
+UNFILLED = "[fylls i"  # the start of a placeholder that the municipality must fill in before publishing
+
+
+def placeholder_warnings(session: Session, profile: Profile, data: Mapping[str, Any], draft: bool) -> list[str]:
+    """Each selected clause parameter still holding a "[fylls i …]" placeholder: document, clause, parameter."""
+    if draft:
+        return []
+    found = []
+    for entry in data["clauses"]:
+        clause = session.library.clause(entry["id"]) if entry.get("included") else None
+        if clause is None:
+            continue
+        for param in clause.parameters:
+            value = profile.parameters.get(clause.id, {}).get(param.name, param.default)
+            if isinstance(value, str) and UNFILLED in value:
+                found.append(f"{clause.document}: {clause.id}: parameter {param.name} is not filled in ({value}); "
+                             f"set parameters: {{{clause.id}: {{{param.name}: ...}}}} in the profile")
+    return found
 
 
 def build_light(session: Session, profile: ProfileData, out_dir: Path, *, force: bool = False,

@@ -50,7 +50,16 @@ def _value_checks(
             problems.append(problem(message, loc, "choose a procedure under LOU 6 kap., e.g. oppet-forfarande"))
         else:
             warnings.append(f"{loc}: {message} (the SEK value of the threshold is not verified: {eu.source})")
+    if eu is not None and not eu.verified and abs(value - eu.amount_sek) <= EU_MARGIN * eu.amount_sek:
+        side = "above" if value >= eu.amount_sek else "below"
+        warnings.append(
+            f"{loc}: estimated value {sek(value)} is within {EU_MARGIN:.0%} of the EU threshold, and "
+            f"above_eu_threshold is computed as {side} it from an unverified SEK figure {sek(eu.amount_sek)} "
+            f"({eu.name}; source: {eu.source}); set the verified SEK value in the workspace's thresholds.yaml")
     return problems, warnings
+
+
+EU_MARGIN = 0.1  # how close to an unverified EU threshold a value must be for the warning
 
 
 def profile(source: Source, lib: Library, *, organisation: str = "", today: str = "") -> Profile:
