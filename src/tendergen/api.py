@@ -474,14 +474,14 @@ def build(session: Session, profile_path: Path, out_dir: Path, *, force: bool = 
         files, staged, warnings = lay_out(files, data, toc_pages=toc_pages, pdf_dir=Path(staging) if pdf else None)
         removed = write_build(out_dir, files, data, force=force)
         pdfs = _publish_pdfs(staged, out_dir)
-    return _result(profile, files, data, removed, [*warnings, *placeholder_warnings(session, profile, data, draft)],
+    return _result(profile, files, data, removed, [*warnings, *_placeholder_warnings(session, profile, data, draft)],
                    pdfs)
 
 
-UNFILLED = "[fylls i"  # the start of a placeholder that the municipality must fill in before publishing
+_UNFILLED = "[fylls i"  # the start of a placeholder that the municipality must fill in before publishing
 
 
-def placeholder_warnings(session: Session, profile: Profile, data: Mapping[str, Any], draft: bool) -> list[str]:
+def _placeholder_warnings(session: Session, profile: Profile, data: Mapping[str, Any], draft: bool) -> list[str]:
     """Each selected clause parameter still holding a "[fylls i …]" placeholder: document, clause, parameter."""
     if draft:
         return []
@@ -492,7 +492,7 @@ def placeholder_warnings(session: Session, profile: Profile, data: Mapping[str, 
             continue
         for param in clause.parameters:
             value = profile.parameters.get(clause.id, {}).get(param.name, param.default)
-            if isinstance(value, str) and UNFILLED in value:
+            if isinstance(value, str) and _UNFILLED in value:
                 found.append(f"{clause.document}: {clause.id}: parameter {param.name} is not filled in ({value}); "
                              f"set parameters: {{{clause.id}: {{{param.name}: ...}}}} in the profile")
     return found
