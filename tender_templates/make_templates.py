@@ -374,6 +374,25 @@ REQUIREMENTS_BODY = (
     + tag("endfor")
 )
 
+# Generated items (the procurement's own AF content: tidplan, volumes, criteria, worked example, annex list)
+# may carry a table of two to five columns with its own header, and paragraphs after it.
+ITEM_TABLE_WIDTHS = {2: [4819, 4819], 3: [2400, 4438, 2800], 4: [3838, 1600, 2200, 2000],
+                     5: [1638, 2000, 2200, 1800, 2000]}
+
+
+def item_table() -> str:
+    """The optional `item.table` ({cols, header, rows, caption}) and `item.after` paragraphs of a generated item."""
+    out = tag("if item.table is defined and item.table")
+    for n, (cols, widths) in enumerate(ITEM_TABLE_WIDTHS.items()):
+        out += tag(("if" if n == 0 else "elif") + f" item.table.cols == {cols}")
+        out += loop_table(widths, [f"{{{{ item.table.header[{i}] }}}}" for i in range(cols)], "item.table.rows",
+                          [text_cell(f"item[{i}]", "TableId" if i == 0 else "TableText") for i in range(cols)],
+                          "{{ item.table.caption }}", "{{ item.table.description }}")
+    out += tag("endif") + tag("endif")
+    return (out + tag("if item.after is defined") + tag("for text in item.after") + para("{{ text }}")
+            + tag("endfor") + tag("endif"))
+
+
 TEXT_BODY = (
     tag("for section in sections")
     + para("{{ section.title }}", "Heading1")
@@ -390,6 +409,7 @@ TEXT_BODY = (
     + tag("if item.verifikat")
     + para("Verifikat: {{ item.verifikat }}", "Note")
     + tag("endif")
+    + item_table()
     + tag("endfor")
     + tag('if section.id == "utvardering" and criteria')
     + para("Utvärderingskriterier", "Heading2")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -287,3 +288,72 @@ def test_examples_are_complete_tenders(session: api.Session) -> None:
     assert price.tender and price.tender.evaluation and price.tender.evaluation.basis == "pris"
     for profile in (framework, system, price):
         assert not profile.warnings, profile.warnings
+
+
+# --- the AF's own sections, read back from the built .docx -------------------------------------------
+
+
+def built_af(session: api.Session, example: str, out: Path) -> str:
+    from conftest import ROOT
+    from helpers import docx_as_text
+
+    api.build(session, ROOT / "examples" / example, out)
+    return docx_as_text(out / "upphandlingsdokument.docx")
+
+
+def test_worked_example_arithmetic(session: api.Session, tmp_path: Path) -> None:
+    """The AF's example, recomputed here independently from the profile's mervärden (not through core.award)."""
+    from decimal import Decimal
+
+    from conftest import ROOT
+    from tendergen.documents import content
+
+    profile = api.load_profile(session, ROOT / "examples" / "saas-verksamhetssystem.yaml")
+    assert profile.tender and profile.tender.evaluation
+    evaluation = profile.tender.evaluation
+    tenders = content.worked_example(evaluation, Decimal(9_473_000))
+    values = {c.requirement: c for c in evaluation.criteria}
+    results = {}
+    for t in tenders:
+        price = t.computation.price
+        deduction = sum((Decimal(values[r].value_sek) if values[r].value_sek is not None
+                         else price * Decimal(str(values[r].value_percent)) / 100 for r in t.fulfilled), Decimal(0))
+        assert t.computation.total_deduction == deduction
+        assert t.computation.comparison_price == price - deduction
+        results[t.name] = (price, price - deduction)
+    assert results["Anbud A"][0] == Decimal(9_500_000)  # two significant figures
+    assert results["Anbud B"][0] > results["Anbud A"][0]  # B is dearer but wins on quality
+    assert results["Anbud B"][1] < results["Anbud A"][1]
+
+    text = built_af(session, "saas-verksamhetssystem.yaml", tmp_path / "saas")
+    assert "Maximala poäng" not in text and "Högsta möjliga poäng" not in text
+    for name, (price, comparison) in results.items():
+        row = f"{name} | {words.sek(int(price))} |"
+        assert row in text, row
+        assert f"= {words.sek(int(comparison))}" in text
+    assert "Anbud B har lägst jämförelsepris" in text
+
+
+def test_af_has_timetable_annexes_and_standstill(session: api.Session, tmp_path: Path) -> None:
+    from helpers import docx_as_text
+
+    text = built_af(session, "hardvara-ramavtal.yaml", tmp_path / "ram")
+    assert "Händelse | Datum" in text
+    assert "Sista anbudsdag | " in text
+    assert "Upphandlingens omfattning" in text and "Ramavtalets högsta värde är" in text
+    assert "Delkontrakt | Omfattning | Uppskattat värde | Högsta värde" in text
+    assert "Avtalsspärr och överprövning" in text and "20 kap. LOU" in text
+    annexes = re.findall(r"^Bilaga (\d+) \| ([^|]+) \| (\S+)$", text, re.MULTILINE)
+    assert [int(n) for n, _, _ in annexes] == list(range(1, len(annexes) + 1))
+    files = {f for _, _, f in annexes}
+    assert {"kravspecifikation.docx", "kravmatris.xlsx", "prisbilaga.xlsx", "avtalsvillkor.docx"} <= files
+    for number, title, file in annexes:  # each annex document carries its number in its title
+        if file.endswith(".docx"):
+            assert f"Bilaga {number} {title.strip()}" in docx_as_text(tmp_path / "ram" / file)
+
+
+def test_price_only_af_has_no_points(session: api.Session, tmp_path: Path) -> None:
+    text = built_af(session, "it-konsulter-ramavtal.yaml", tmp_path / "pris")
+    assert "Maximala poäng" not in text
+    assert "lägst utvärderingspris" in text
+    assert "Anbud A | " in text and "Anbud B | " in text

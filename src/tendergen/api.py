@@ -41,7 +41,7 @@ from tendergen.core.model import Clause, Decision, Library, Profile
 from tendergen.core.tender import Evaluation
 from tendergen.core.validate import Workspace
 from tendergen.core.words import reason_text
-from tendergen.documents import matrix, prisbilaga, render
+from tendergen.documents import content, matrix, prisbilaga, render
 from tendergen.documents.matrix import AnswerReport
 from tendergen.documents.output import finish_interrupted, read_manifest, sha256, write_build
 from tendergen.errors import InvalidInput, Location, OutputError, TendergenError
@@ -372,17 +372,21 @@ def _render_build(session: Session, raw: load.Source, *, draft: bool, light: boo
     documents = render.documents_needed(decisions)
     if light:
         documents = [render.LIGHT, *(d for d in documents if d not in render.FULL_TENDER_ONLY)]
+    matrix_rows = [] if light else matrix.rows(profile, session.library, decisions)
+    price_lines = () if light or profile.tender is None else profile.tender.prices
+    sheets = [content.MATRIX] * bool(matrix_rows) + [content.PRICE_SHEET] * bool(price_lines)
+    annexes = [] if light else content.annexes(session.library, [*documents, *sheets])
     templates = []
     for document_id in documents:
         ctx = {**render.context(profile, session.library, decisions, document_id), "draft": bool(unapproved)}
+        if not light:
+            ctx = content.decorate(ctx, profile, session.library, decisions, document_id, annexes)
         template = template_path(session, document_id)
         files[f"{document_id}.docx"] = render.render_docx(template, ctx, load.where(template))
         templates.append({"role": "template", "name": session.input_name(template),
                           "sha256": sha256(load.read_bytes(template))})
-    matrix_rows = [] if light else matrix.rows(profile, session.library, decisions)
     if matrix_rows:
         files[matrix.FILE] = matrix.write_xlsx(profile, matrix_rows)
-    price_lines = () if light or profile.tender is None else profile.tender.prices
     if price_lines:
         files[prisbilaga.FILE] = prisbilaga.write_xlsx(profile, price_lines)
     inputs = [{"role": "profile", "name": raw.path.name, "sha256": sha256(raw.raw)}]

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from tendergen.core.model import Clause
-from tendergen.core.tender import Criterion, Evaluation
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from tendergen.core import award
+from tendergen.core.model import Clause, Decision, Library, Profile
+from tendergen.core.tender import TIMETABLE_LABELS, Criterion, Evaluation, Tender, unvalued
 from tendergen.core.words import sek
+from tendergen.documents import render
 
 
 def percent(value: float) -> str:
@@ -24,3 +31,407 @@ def criterion_text(clause: Clause, evaluation: Evaluation) -> str:
     if found is None:
         return ("Värderas inte i utvärderingen. Svaret är information till Kommunen och ger inget mervärde.")
     return f"Mervärde {value_text(found)} som dras av från utvärderingspriset om kravet uppfylls."
+
+
+# --- the AF's own sections and the numbered annex list (issue 10) ---------------------------------
+
+AF = "upphandlingsdokument"
+MATRIX = "kravmatris"
+PRICE_SHEET = "prisbilaga"
+EVALUATION_CLAUSE = "UPPH-UTVARDERING"
+SUBMISSION_CLAUSE = ("UPPH-ANBUDETS-FORM", "upphandlingssystem")
+SHEET_TITLES = {MATRIX: "Kravmatris", PRICE_SHEET: "Prisbilaga"}
+# The annexes in the order they are numbered: what the tender answers first, then the contract's annexes.
+ANNEX_ORDER = ("kravspecifikation", MATRIX, PRICE_SHEET, "avtalsvillkor", "pub-instruktion", "sekretessforbindelse",
+               "sanktionsforsakran", "ilo-sjalvvardering", "exitplan", "acceptanstestprotokoll")
+
+
+@dataclass(frozen=True)
+class Annex:
+    number: int
+    document: str
+    title: str
+    file: str
+
+    @property
+    def label(self) -> str:
+        return f"Bilaga {self.number} {self.title}"
+
+
+def annexes(library: Library, built: Sequence[str]) -> list[Annex]:
+    """One numbered list of the annexes a build produces: the same numbers in the AF and in each annex's title."""
+    result: list[Annex] = []
+    for doc in ANNEX_ORDER:
+        if doc not in built:
+            continue
+        sheet = doc in SHEET_TITLES
+        title = SHEET_TITLES[doc] if sheet else library.documents[doc].title
+        result.append(Annex(len(result) + 1, doc, title, f"{doc}.xlsx" if sheet else f"{doc}.docx"))
+    return result
+
+
+def annex_ref(annexes_: Sequence[Annex], document: str, fallback: str) -> str:
+    found = next((a for a in annexes_ if a.document == document), None)
+    return found.label if found else fallback
+
+
+def item(title: str, texts: Sequence[str | dict[str, Any]] = (), *, table: dict[str, Any] | None = None,
+         after: Sequence[str] = (), item_id: str = "") -> dict[str, Any]:
+    """A generated AF item shaped like a clause item, with an optional table and paragraphs after it."""
+    return {"id": item_id, "title": title, "kind": "information", "kind_label": "Information", "label": "",
+            "heading": bool(title), "verifikat": "", "evaluation": "", "motiv": "",
+            "paragraphs": [dict(t) if isinstance(t, dict) else render._paragraph("", t) for t in texts],
+            "table": table, "after": list(after)}
+
+
+def bullet(text: str) -> dict[str, Any]:
+    return render._paragraph("-", text)
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], caption: str, description: str) -> dict[str, Any]:
+    return {"cols": len(header), "header": list(header), "rows": [list(r) for r in rows], "caption": caption,
+            "description": description}
+
+
+def quantity(value: float) -> str:
+    number = int(value) if float(value).is_integer() else value
+    return f"{number:,}".replace(",", "\u00a0").replace(".", ",")
+
+
+def money(value: Decimal) -> str:
+    """An amount in whole kronor, rounded half up as printed (the arithmetic stays exact in core.award)."""
+    return sek(int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+
+
+def term_text(profile: Profile) -> str:
+    years = profile.contract.get("years")
+    if years is None:
+        return ""
+    options = [quantity(o) for o in profile.contract.get("options", ())]
+    text = f"Avtalet gäller i {quantity(years)} år från avtalsstart"
+    if options:
+        text += (f" med option för Kommunen att förlänga det med {' + '.join(options)} år på oförändrade villkor. "
+                 "Kommunen meddelar Leverantören skriftligen senast tre månader före avtalstidens utgång om en "
+                 "option utnyttjas")
+    return text + "."
+
+
+def scope_section(profile: Profile, tender: Tender) -> dict[str, Any] | None:
+    scope = tender.scope
+    if scope is None:
+        return None
+    items = []
+    if scope.background:
+        items.append(item("Bakgrund och syfte", scope.background))
+    if scope.volumes:
+        lots = bool(scope.lots)
+        rows = []
+        for v in scope.volumes:
+            amount_ = f"{quantity(v.per_year)} per år" if v.per_year is not None else f"{quantity(v.total or 0)} totalt"
+            rows.append([v.item + (f" ({v.note})" if v.note else ""), v.unit, amount_,
+                         *([str(v.lot) if v.lot else "Alla"] if lots else [])])
+        header = ["Vara eller tjänst", "Enhet", "Uppskattad volym", *(["Delkontrakt"] if lots else [])]
+        items.append(item("Uppskattade volymer", ["Tabellen visar Kommunens uppskattning av hur mycket som kommer att "
+                                                  "köpas. Volymerna är inte ett åtagande från Kommunen."],
+                          table=table(header, rows, "Uppskattade volymer",
+                                      "En vara eller tjänst per rad med enhet och uppskattad volym.")))
+    framework = bool(profile.facts.get("framework_agreement"))
+    value = []
+    if scope.estimated_sek is not None:
+        value.append(f"Det uppskattade värdet av {'ramavtalet' if framework else 'avtalet'} är "
+                     f"{sek(scope.estimated_sek)} exklusive moms för hela avtalstiden, inklusive optioner.")
+    if framework and scope.maximum_sek is not None:
+        value.append(f"Ramavtalets högsta värde är {sek(scope.maximum_sek)} exklusive moms. När avrop har gjorts "
+                     "till det högsta värdet upphör ramavtalet att gälla, även om avtalstiden inte har löpt ut. "
+                     "Kommunen är inte skyldig att avropa någon viss volym.")
+    if value:
+        items.append(item("Avtalets värde", value))
+    term: list[str | dict[str, Any]] = [t for t in [term_text(profile)] if t]
+    if profile.contract.get("start"):
+        term.append(f"Avtalet beräknas börja gälla den {profile.contract['start']}.")
+    term += [bullet(o) for o in scope.options]
+    if term:
+        items.append(item("Avtalstid och optioner", term))
+    if scope.lots:
+        rows = [[f"{lot.id}. {lot.title}", lot.scope or "–", sek(lot.estimated_sek),
+                 sek(lot.maximum_sek) if lot.maximum_sek is not None else "–"] for lot in scope.lots]
+        items.append(item("Delkontrakt", [
+            f"Upphandlingen är uppdelad i {len(scope.lots)} delkontrakt. Anbud får lämnas på ett eller flera "
+            "delkontrakt. Varje delkontrakt utvärderas och tilldelas för sig."],
+            table=table(["Delkontrakt", "Omfattning", "Uppskattat värde", "Högsta värde"], rows, "Delkontrakt",
+                        "Ett delkontrakt per rad med omfattning, uppskattat värde och högsta värde.")))
+    elif scope.not_divided_because:
+        items.append(item("Delkontrakt", ["Upphandlingen är inte uppdelad i delkontrakt. Skälet är följande: "
+                                          + scope.not_divided_because]))
+    return {"id": "omfattning", "title": "Upphandlingens omfattning", "clauses": items, "texts": items,
+            "requirements": []}
+
+
+def submission_system(profile: Profile) -> str:
+    clause, name = SUBMISSION_CLAUSE
+    return str(profile.parameters.get(clause, {}).get(name, ""))
+
+
+def timetable_item(profile: Profile, tender: Tender) -> dict[str, Any] | None:
+    if tender.timetable is None or not tender.timetable.dates:
+        return None
+    labels = dict(TIMETABLE_LABELS)
+    rows = [[labels[key], day] for key, day in tender.timetable.dates]
+    system = submission_system(profile) or "upphandlingssystemet"
+    return item("Tidplan", ["Upphandlingen genomförs enligt följande tidplan."],
+                table=table(["Händelse", "Datum"], rows, "Tidplan", "En händelse per rad med datum."),
+                after=["Tidpunkterna efter sista anbudsdag är preliminära. Ändringar i tidplanen meddelas i "
+                       f"{system}."], item_id="tidplan")
+
+
+def contents_item(profile: Profile, tender: Tender, annexes_: Sequence[Annex]) -> dict[str, Any]:
+    """How and where the tender is submitted, and what it must contain."""
+    texts: list[str | dict[str, Any]] = []
+    system = submission_system(profile)
+    deadline = tender.timetable.get("tender_deadline") if tender.timetable else ""
+    if system:
+        texts.append(f"Anbud lämnas elektroniskt i {system}"
+                     + (f" senast den {deadline}." if deadline else " senast sista anbudsdag."))
+    texts.append("Anbudet ska innehålla följande:")
+    for annex in annexes_:
+        if annex.document == MATRIX:
+            texts.append(bullet(f"{annex.label} med svar på samtliga krav."))
+        elif annex.document == PRICE_SHEET:
+            texts.append(bullet(f"{annex.label} med pris på samtliga prisrader."))
+        elif annex.document in ("sanktionsforsakran", "ilo-sjalvvardering"):
+            texts.append(bullet(f"{annex.label}, ifylld och undertecknad."))
+    texts.append(bullet("De handlingar som anges under Verifikat vid varje krav i kravspecifikationen."))
+    texts.append(bullet("Uppgift om anbudsgivarens namn, organisationsnummer, kontaktperson och firmatecknare."))
+    return item("Anbudets innehåll", texts, item_id="anbudets-innehall")
+
+
+@dataclass(frozen=True)
+class ExampleTender:
+    """A fictitious tender in the AF's worked example; its figures come from core.award."""
+
+    name: str
+    fulfilled: tuple[str, ...]
+    computation: award.Computation
+
+
+def round_price(value: Decimal) -> Decimal:
+    """A plausible example price: two significant figures (9 473 000 -> 9 500 000), at least 100 000 kr."""
+    value = max(value, Decimal(100000))
+    step = Decimal(10) ** (len(str(int(value))) - 2)
+    return (value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+
+
+def example_prices(evaluation: Evaluation, reference: Decimal) -> tuple[tuple[Decimal, tuple[str, ...]],
+                                                                        tuple[Decimal, tuple[str, ...]]]:
+    """Only the choice of the two fictitious tenders (price, criteria met); the arithmetic is core.award's.
+
+    A is cheaper and meets at most the first criterion; B meets every criterion and is dearer by about 60 % of
+    the extra deductions it earns, which shows how the model trades price against quality. With price or
+    cost alone B is 4 % dearer.
+    """
+    base = round_price(reference)
+    criteria = evaluation.criteria if evaluation.basis == "pris-och-kvalitet" else ()
+    if not criteria:
+        return (base, ()), (round_price(base * Decimal("1.04")), ())
+    a_meets = tuple(c.requirement for c in criteria[:1]) if len(criteria) > 1 else ()
+    a = award.compute(evaluation, base, a_meets)
+    every = tuple(c.requirement for c in criteria)
+    extra = award.compute(evaluation, base, every).total_deduction - a.total_deduction
+    step = Decimal(10) ** max(len(str(int(extra))) - 2, 0) if extra >= 1 else Decimal(1)
+    b_price = base + max((extra * Decimal("0.6") / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step, step)
+    return (base, a_meets), (b_price, every)
+
+
+def worked_example(evaluation: Evaluation, reference: Decimal) -> list[ExampleTender]:
+    chosen = example_prices(evaluation, reference)
+    return [ExampleTender(name, fulfilled, award.compute(evaluation, price, fulfilled))
+            for name, (price, fulfilled) in zip(("Anbud A", "Anbud B"), chosen, strict=True)]
+
+
+def example_item(evaluation: Evaluation, tenders: Sequence[ExampleTender]) -> dict[str, Any]:
+    places = award.rank(evaluation.basis, [(t.name, t.computation) for t in tenders])
+    best = next(t for t in tenders if t.name == places[0].name)
+    intro = "Exemplet visar hur två fiktiva anbud utvärderas. Priserna är påhittade."
+    if evaluation.basis != "pris-och-kvalitet" or not evaluation.criteria:
+        rows = [[t.name, money(t.computation.price)] for t in tenders]
+        return item("Exempel på utvärdering", [intro],
+                    table=table(["Anbud", "Utvärderingspris"], rows, "Exempel på utvärdering",
+                                "Två fiktiva anbud med sina utvärderingspriser."),
+                    after=[f"{best.name} har lägst utvärderingspris och skulle tilldelas kontraktet."],
+                    item_id="exempel")
+    rows = [[t.name, money(t.computation.price), ", ".join(t.fulfilled) or "inga",
+             money(t.computation.total_deduction), money(t.computation.comparison_price)] for t in tenders]
+    after = []
+    for t in tenders:
+        parts = [money(t.computation.price), *(f"− {money(d)} ({c.requirement})" for c, d in t.computation.deductions)]
+        after.append(f"{t.name}: " + " ".join(parts) + f" = {money(t.computation.comparison_price)}")
+    other = next(t for t in tenders if t is not best)
+    if places[0].tied:
+        after.append("Anbuden är lika enligt modellen; tilldelningen avgörs då genom lottning.")
+    elif best.computation.price > other.computation.price:
+        after.append(f"{best.name} har lägst jämförelsepris och skulle tilldelas kontraktet, trots att dess "
+                     f"utvärderingspris är {money(best.computation.price - other.computation.price)} högre än "
+                     f"{other.name}:s: dess mervärden är större än prisskillnaden.")
+    else:
+        after.append(f"{best.name} har lägst jämförelsepris och skulle tilldelas kontraktet.")
+    return item("Exempel på utvärdering", [intro + " Mervärdena är de som gäller i upphandlingen."],
+                table=table(["Anbud", "Utvärderingspris", "Uppfyllda kriterier", "Avdrag", "Jämförelsepris"], rows,
+                            "Exempel på utvärdering", "Två fiktiva anbud med utvärderingspris, uppfyllda kriterier, "
+                            "avdrag och jämförelsepris."),
+                after=after, item_id="exempel")
+
+
+def evaluation_items(profile: Profile, decisions: Sequence[Decision], tender: Tender,
+                     annexes_: Sequence[Annex]) -> list[dict[str, Any]]:
+    """The profile's evaluation model in plain Swedish, its criteria and a worked example computed by core.award."""
+    evaluation = tender.evaluation
+    if evaluation is None:
+        return []
+    sheet = annex_ref(annexes_, PRICE_SHEET, "prisbilagan")
+    qualified = ("Endast anbud som uppfyller samtliga ska-krav och vars anbudsgivare har kvalificerats "
+                 "utvärderas.")
+    price_text = (f"Utvärderingspriset är summan av anbudsgivarens priser i {sheet} multiplicerade med "
+                  "utvärderingsvolymerna där. Utvärderingsvolymerna används bara för att jämföra anbuden och är "
+                  "inte ett åtagande från Kommunen.")
+    quality = evaluation.basis == "pris-och-kvalitet" and bool(evaluation.criteria)
+    texts: list[str | dict[str, Any]]
+    if not quality:
+        word = "kostnad" if evaluation.basis == "kostnad" else "pris"
+        texts = [f"Kommunen antar det ekonomiskt mest fördelaktiga anbudet på grundval av {word} (16 kap. LOU). "
+                 + qualified, price_text,
+                 "Kontraktet tilldelas den anbudsgivare som har lägst utvärderingspris. Om två anbud har samma "
+                 "utvärderingspris avgörs tilldelningen genom lottning i närvaro av en person som inte har "
+                 "deltagit i utvärderingen."]
+    else:
+        texts = ["Kommunen antar det ekonomiskt mest fördelaktiga anbudet på grundval av bästa förhållandet mellan "
+                 "pris och kvalitet (16 kap. LOU). " + qualified, price_text,
+                 "Kvaliteten värderas med en mervärdesmodell. För varje kriterium i tabellen nedan som anbudet "
+                 "uppfyller dras det angivna mervärdet av från utvärderingspriset. Ett mervärde i procent räknas på "
+                 "anbudsgivarens eget utvärderingspris. Ett kriterium som inte uppfylls eller inte besvaras ger "
+                 "inget avdrag. Resultatet är anbudets jämförelsepris:",
+                 "Jämförelsepris = utvärderingspris − summan av mervärdena för de kriterier som anbudet uppfyller.",
+                 "Kontraktet tilldelas den anbudsgivare som har lägst jämförelsepris. Varje krona som "
+                 "utvärderingspriset sänks sänker jämförelsepriset. Jämförelsepriset är bara ett mått i "
+                 "utvärderingen; ersättningen enligt avtalet följer priserna i anbudet. Om två anbud har samma "
+                 "jämförelsepris tilldelas kontraktet det anbud som har lägst utvärderingspris; är även det lika "
+                 "avgörs tilldelningen genom lottning."]
+    if tender.scope and tender.scope.lots:
+        texts.append("Varje delkontrakt utvärderas för sig, med de prisrader som hör till delkontraktet och de "
+                     "prisrader som gäller alla delkontrakt.")
+    result = [item("Utvärderingsmodell", texts, item_id="utvarderingsmodell")]
+    if quality:
+        rows = [[c.requirement, c.title + (f". {c.note}" if c.note else ""), value_text(c)]
+                for c in evaluation.criteria]
+        info = unvalued(decisions, tender)
+        after = (["Följande bör-krav i kravspecifikationen värderas inte. Svaren är information till Kommunen och "
+                  "ger inget mervärde: " + "; ".join(f"{c.id} {c.title}" for c in info) + "."] if info else [])
+        spec = annex_ref(annexes_, "kravspecifikation", "kravspecifikationen")
+        result.append(item("Kriterier och mervärden",
+                           [f"Kriterierna är bör-krav i {spec}. Ett kriterium är uppfyllt när anbudet visar det på "
+                            "det sätt som anges under Verifikat vid kravet."],
+                           table=table(["Krav", "Kriterium", "Mervärde"], rows, "Kriterier och mervärden",
+                                       "Ett kriterium per rad med krav, kriterium och mervärde."),
+                           after=after))
+    reference = (tender.scope.estimated_sek if tender.scope and tender.scope.estimated_sek
+                 else profile.facts.get("estimated_value_sek", 0))
+    result.append(example_item(evaluation, worked_example(evaluation, award.amount(reference))))
+    return result
+
+
+def price_only_item() -> dict[str, Any]:
+    """The evaluation text when no bör-krav is valued: lowest price, never points divided by zero points."""
+    return {**item("Utvärderingsmodell", [
+        "Kommunen antar det ekonomiskt mest fördelaktiga anbudet på grundval av pris (16 kap. LOU). Endast anbud "
+        "som uppfyller samtliga ska-krav och vars anbudsgivare har kvalificerats utvärderas.",
+        "Kontraktet tilldelas den anbudsgivare som har lägst anbudspris enligt prisbilagan. Om två anbud har samma "
+        "pris avgörs tilldelningen genom lottning i närvaro av en person som inte har deltagit i utvärderingen."],
+        item_id="utvarderingsmodell"), "anchor_id": 6999, "anchor": "avsnitt_6999"}
+
+
+def standstill_item() -> dict[str, Any]:
+    return item("Avtalsspärr och överprövning", [
+        "När Kommunen har skickat underrättelsen om tilldelningsbeslutet elektroniskt får avtal inte ingås förrän "
+        "10 dagar har gått från den dag då underrättelsen skickades (avtalsspärr). Om den tionde dagen infaller på "
+        "en lördag, söndag eller helgdag löper avtalsspärren ut nästa vardag.",
+        "En leverantör som anser att Kommunen har brutit mot LOU kan ansöka om överprövning av upphandlingen. "
+        "Bestämmelserna om avtalsspärr och överprövning finns i 20 kap. LOU."], item_id="avtalssparr")
+
+
+def annex_section(annexes_: Sequence[Annex]) -> dict[str, Any]:
+    rows = [[f"Bilaga {a.number}", a.title, a.file] for a in annexes_]
+    items = [item("", ["Upphandlingsdokumentet består av detta dokument och följande bilagor."],
+                  table=table(["Nummer", "Bilaga", "Fil"], rows, "Bilagor",
+                              "En bilaga per rad med nummer, titel och filnamn."))]
+    return {"id": "bilagor", "title": "Bilagor", "clauses": items, "texts": items, "requirements": []}
+
+
+def af_sections(sections: Sequence[dict[str, Any]], profile: Profile, decisions: Sequence[Decision],
+                annexes_: Sequence[Annex]) -> list[dict[str, Any]]:
+    """The AF's sections with the procurement's own content placed where a procurer looks for it."""
+    tender = profile.tender
+    assert tender is not None
+    timetable = timetable_item(profile, tender)
+    extra: dict[str, list[dict[str, Any]]] = {
+        "forfarande": [timetable] if timetable else [],
+        "anbud": [contents_item(profile, tender, annexes_)],
+        "utvardering": evaluation_items(profile, decisions, tender, annexes_),
+        "tilldelning": [standstill_item()],
+    }
+    titles = {"forfarande": "Upphandlingsförfarande och tidplan", "anbud": "Anbudets form och innehåll",
+              "utvardering": "Utvärdering av anbud", "tilldelning": "Tilldelning och avtalsspärr"}
+    scope = scope_section(profile, tender)
+    result: list[dict[str, Any]] = []
+    placed: set[str] = set()
+    for section in sections:
+        added = extra.get(section["id"], [])
+        if added:
+            placed.add(section["id"])
+            replaced = EVALUATION_CLAUSE if section["id"] == "utvardering" else None
+            own = [c for c in section["clauses"] if c["id"] != replaced]
+            clauses = [*own, *added]
+            section = {**section, "clauses": clauses, "texts": [c for c in clauses if c["kind"] not in
+                                                                ("ska-krav", "bör-krav")]}
+        result.append(section)
+        if section["id"] == "inledning" and scope:
+            result.append(scope)
+            scope = None
+    if scope:
+        result.insert(0, scope)
+    for section_id, added in extra.items():
+        if added and section_id not in placed:
+            result.append({"id": section_id, "title": titles[section_id], "clauses": added, "texts": added,
+                           "requirements": []})
+    if annexes_:
+        result.append(annex_section(annexes_))
+    return result
+
+
+def decorate(ctx: dict[str, Any], profile: Profile, library: Library, decisions: Sequence[Decision],
+             document_id: str, annexes_: Sequence[Annex]) -> dict[str, Any]:
+    """A full build's document context with the procurement's own content and the annex numbers.
+
+    Every AF: without a valued criterion the library's points model (points ÷ maximum points) is replaced by
+    lowest price, so no AF divides 0 points by 0. With the profile's content: the AF's own sections, the
+    annex list, and each annex's number in its title.
+    """
+    if document_id == AF and profile.tender is None and ctx.get("criteria_total") in ("0", 0):
+        ctx = {**ctx, "criteria": [], "sections": [
+            {**s, "clauses": [price_only_item() if c["id"] == EVALUATION_CLAUSE else c for c in s["clauses"]],
+             "texts": [price_only_item() if c["id"] == EVALUATION_CLAUSE else c for c in s["texts"]]}
+            for s in ctx["sections"]]}
+    if profile.tender is None:
+        return ctx
+    annex = next((a for a in annexes_ if a.document == document_id), None)
+    if annex is not None:
+        ctx = {**ctx, "document_title": f"Bilaga {annex.number} {ctx['document_title']}"}
+    if document_id == AF:
+        ctx = {**ctx, "sections": af_sections(ctx["sections"], profile, decisions, annexes_)}
+        generated = [i for s in ctx["sections"] for i in s["clauses"] if "anchor_id" not in i]
+        for number, generated_item in enumerate(generated, start=7000):  # bookmarks after the clauses' 5000s
+            generated_item["anchor_id"] = number
+            generated_item["anchor"] = f"avsnitt_{number}"
+        if profile.tender.evaluation is not None:
+            ctx["criteria"] = []  # the points table belongs to the library's model; the profile's replaces it
+    if "lists" in ctx:
+        ctx["lists"] = render.number_lists(i for s in ctx["sections"] for i in s["clauses"])
+    return ctx
