@@ -208,7 +208,8 @@ def test_built_contract_terms_of_hardware_and_consultant_frameworks(tmp_path: Pa
     for example, present, absent in (
         ("hardvara-ramavtal", ["Avrop från ramavtalet", "Takvolym", "Leverans av varor, risk och äganderätt",
                                "Fel, reklamation och garanti", "Intrång i tredje mans rättigheter"],
-         ["Förbud mot obeställda moduler", "Tilläggsmoduler som Option", "Konsulter, nyckelpersoner"]),
+         ["Förbud mot obeställda moduler", "Tilläggsmoduler som Option", "Konsulter, nyckelpersoner",
+          "Vite vid försenad leverans"]),
         ("it-konsulter-ramavtal", ["Avrop från ramavtalet", "Konsulter, nyckelpersoner och byte av konsult",
                                    "Immateriella rättigheter"],
          ["Förbud mot obeställda moduler", "Tilläggsmoduler som Option", "Leverans av varor"]),
