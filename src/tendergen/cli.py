@@ -400,6 +400,56 @@ def answers_import(matrix_file: Path, build_dir: Path) -> None:
         sys.exit(1)
 
 
+@cli.group()
+def requirements() -> None:
+    """The procurement's own requirements as a spreadsheet: an empty template, and reading a filled one."""
+
+
+def _write_new(path: Path, data: bytes, force: bool) -> None:
+    """Write `path` atomically; an existing file only with --force (else a usage error, exit 2)."""
+    from tendergen.documents.output import atomic_write
+
+    if path.exists() and not force:
+        raise click.UsageError(f"{path} exists; give --force to overwrite it")
+    atomic_write(path, data)
+
+
+@requirements.command("template")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The .xlsx file to write.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def requirements_template(out: Path, force: bool) -> None:
+    """Write an empty own-requirements sheet (Id, Avsnitt, Typ, Rubrik, Krav, Verifikat, Acceptans, Mervärde)."""
+    from tendergen.documents import requirements_sheet
+
+    _write_new(out, requirements_sheet.write_template(), force)
+    click.echo(f"wrote {out}")
+
+
+@requirements.command("import")
+@click.argument("sheet", metavar="FILE.xlsx", type=EXISTING_FILE)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the YAML to this file instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite an existing -o file.")
+@click.pass_context
+def requirements_import(ctx: click.Context, sheet: Path, out: Path | None, force: bool) -> None:
+    """Check a filled own-requirements sheet and write it as YAML for a profile's `requirements:`.
+
+    Every row is checked as own requirements in a profile are; every bad row is reported with its cell.
+    """
+    from tendergen.documents import requirements_sheet
+
+    if out is not None and out.exists() and not force:
+        raise click.UsageError(f"{out} exists; give --force to overwrite it")
+    items = requirements_sheet.read_sheet(sheet, _session(ctx).library)
+    text = requirements_sheet.to_yaml(items)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        _write_new(out, text.encode("utf-8"), force)
+        click.echo(f"wrote {len(items)} requirements to {out}", err=True)
+
+
 @cli.command()
 @click.option("--build", "build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
               help="The build folder the tenders answered (holds manifest.json, kravmatris.xlsx, prisbilaga.xlsx).")
