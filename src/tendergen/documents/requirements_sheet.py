@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ COLUMNS = (  # header, profile field, width
 )
 FIELD_COLUMN = {field: i + 1 for i, (_, field, _) in enumerate(COLUMNS)}
 FIELD_COLUMN.update(value_sek=FIELD_COLUMN["value"], value_percent=FIELD_COLUMN["value"])
+_XSTRING = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how a workbook stores a control character (ECMA-376 ST_Xstring)
 KINDS = {"ska": "ska-krav", "bör": "bör-krav"}
 MAX_ROWS = 2000
 MAX_BYTES = 32 * 2**20
@@ -66,8 +68,10 @@ class Cell(Location):
 
 
 def write_template(items: Sequence[Mapping[str, Any]] = ()) -> bytes:
-    """The template: header, Ska/Bör list, instructions sheet, A4 print setup; `items` pre-filled (own requirements
-    in the profile's shape: used for the shipped example)."""
+    """The template: header, Ska/Bör list, instructions sheet, A4 print setup.
+
+    `items` (own requirements in the profile's shape) are filled in: the shipped example is made so.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -90,7 +94,7 @@ def write_template(items: Sequence[Mapping[str, Any]] = ()) -> bytes:
         ws.append([value if field == "value" else
                    (str(item[field]).strip() if field in item else None) if field != "kind" else
                    str(item["kind"]).removesuffix("-krav").capitalize() for _, field, _ in COLUMNS])
-    for row in ws.iter_rows(min_row=2, max_row=MAX_ROWS // 10, max_col=len(COLUMNS)):
+    for row in ws.iter_rows(min_row=2, max_col=len(COLUMNS)):
         for cell in row:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
     kind = DataValidation(type="list", formula1='"Ska,Bör"', allow_blank=True, showErrorMessage=True,
@@ -138,7 +142,9 @@ def read_sheet(path: Path, library: Library) -> list[dict[str, Any]]:
     if not items and not problems:
         raise InvalidInput("the sheet has no requirements", location=Cell(where_sheet, 2, 1),
                            hint="fill in one row per requirement below the header")
-    problems.extend(_validate(items, rows, where_sheet, library))
+    bad_cells = {(p.location.line, p.location.col) for p in problems if p.location}
+    problems.extend(p for p in _validate(items, rows, where_sheet, library)  # a bad cell is not also "missing"
+                    if not (p.location and (p.location.line, p.location.col) in bad_cells))
     if problems:
         raise InvalidInput(problems=problems)
     return items
@@ -198,7 +204,7 @@ def _item(values: list[Any], row: int, sheet: str) -> tuple[dict[str, Any] | Non
             continue
         if not isinstance(value, str):
             value = str(value)
-        text = value.strip().replace("\r\n", "\n")
+        text = _XSTRING.sub(lambda m: chr(int(m.group(1), 16)), value).strip().replace("\r\n", "\n")
         control = sorted({f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t"})
         if control or (field != "text" and field != "motiv" and "\n" in text):
             bad.append(InvalidInput(f"{header}: control characters ({', '.join(control) or 'line break'})",
@@ -286,7 +292,7 @@ def _validate(items: list[dict[str, Any]], rows: list[int], sheet: str, library:
     return problems
 
 
-def to_yaml(items: list[Mapping[str, Any]]) -> str:
+def to_yaml(items: Sequence[Mapping[str, Any]]) -> str:
     """The list as YAML in the profile's own-requirements shape (a list; include it with `requirements: FILE`)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.scalarstring import LiteralScalarString
