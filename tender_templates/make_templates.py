@@ -425,6 +425,27 @@ TEXT_BODY = (
     + tag("endfor")
 )
 
+def signature_block() -> str:
+    """Signature boxes for the two signatories named in `signatures` ({left, right})."""
+    box = (para("Ort och datum", "Note") + para("") + para("Underskrift", "Note") + para("")
+           + para("Namnförtydligande", "Note") + para(""))
+    return (tag("if signatures is defined and signatures")
+            + table([4819, 4819], ["{{ signatures.left }}", "{{ signatures.right }}"],
+                    row(cell(4819, box) + cell(4819, box)), "Underskrifter",
+                    "Plats för ort och datum, underskrift och namnförtydligande för varje undertecknare.")
+            + tag("endif"))
+
+
+def form_body() -> str:
+    """anbudsformular.docx: the supplier's identity, signatory, assurances, contents; a signature at the end."""
+    return TEXT_BODY + para("Underskrift", "Heading1", keep_next=True) + signature_block()
+
+
+def contract_body() -> str:
+    """avtal.docx: parties, subject, term, contacts, contract documents; the parties' signatures at the end."""
+    return TEXT_BODY + signature_block()
+
+
 ACCEPTANCE_WIDTHS = [2000, 2400, 2838, 1100, 1300]
 ACCEPTANCE_BODY = (
     tag("for section in sections")
@@ -556,6 +577,8 @@ TEMPLATES = {
     "klausulgranskning": (para("{{p body }}"), True, False),
     "kravspecifikation-light": (LIGHT_BODY, False, False),
     "lathund": (TEXT_BODY, True, False),
+    "anbudsformular": (form_body(), True, False),
+    "avtal": (contract_body(), True, False),
 }
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ from tendergen.errors import OutputError
 
 TEXT_DOCS = {"upphandlingsdokument", "avtalsvillkor", "pub-instruktion", "sekretessforbindelse", "lathund",
              "sanktionsforsakran", "ilo-sjalvvardering", "exitplan", "rfi"}
-SHORT_DOCS = {"sanktionsforsakran", "sekretessforbindelse", "lathund", "ilo-sjalvvardering", "rfi"}
+SHORT_DOCS = {"sanktionsforsakran", "sekretessforbindelse", "lathund", "ilo-sjalvvardering", "rfi", "anbudsformular",
+              "avtal"}
 PAYLOADS = [
     "{{ 7*7 }}",
     "{% for x in range(3) %}loop{% endfor %}",

@@ -357,3 +357,36 @@ def test_price_only_af_has_no_points(session: api.Session, tmp_path: Path) -> No
     assert "Maximala poäng" not in text
     assert "lägst utvärderingspris" in text
     assert "Anbud A | " in text and "Anbud B | " in text
+
+
+def test_form_and_contract_with_workspace_facts(tree: Callable[[dict[str, str]], Path]) -> None:
+    """Kommunen's org.nr and e-procurement system come from tendergen.yaml; annex numbers agree everywhere."""
+    from conftest import ROOT
+    from helpers import docx_as_text
+
+    base = tree({"tendergen.yaml": "organisation: Exempelkommunen\norganisation_number: 212000-0001\n"
+                                   "e_procurement_system: Upphandlingsportalen Test\n",
+                 "p.yaml": (ROOT / "examples" / "hardvara-ramavtal.yaml").read_text("utf-8")})
+    session = api.open_session(base / "tendergen.yaml")
+    api.build(session, base / "p.yaml", base / "out")
+    af = docx_as_text(base / "out" / "upphandlingsdokument.docx")
+    contract = docx_as_text(base / "out" / "avtal.docx")
+    form = docx_as_text(base / "out" / "anbudsformular.docx")
+    assert "Exempelkommunen, organisationsnummer 212000-0001" in contract
+    assert "Anbud lämnas elektroniskt i Upphandlingsportalen Test" in af
+    assert "Ramavtalets högsta värde är" in contract and "För Leverantören" in contract
+    assert "Anbudsgivarens namn | " in form and "Anbudet är bindande till och med 2027-" in form
+    annexes = re.findall(r"^Bilaga (\d+) \| ([^|]+?) \| (\S+)$", af, re.MULTILINE)
+    labels = {f"Bilaga {n} {t}" for n, t, _ in annexes}
+    listed = set(re.findall(r"^\[List Bullet\] (Bilaga \d+ .+)$", contract, re.MULTILINE))
+    assert listed == labels - {label for label in labels if label.endswith(" Avtal")}
+    assert re.search(r"^\[Form Title\] Bilaga \d+ Avtal$", contract, re.MULTILINE)
+    number = next(n for n, t, _ in annexes if t == "Anbudsformulär")
+    assert f"Bilaga {number} Anbudsformulär" in form
+
+
+def test_direct_award_gets_no_form_or_contract(session: api.Session, tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    api.build(session, ROOT / "examples" / "direktupphandling-enkatverktyg.yaml", tmp_path / "d")
+    assert not (tmp_path / "d" / "avtal.docx").exists() and not (tmp_path / "d" / "anbudsformular.docx").exists()

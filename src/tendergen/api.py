@@ -375,12 +375,24 @@ def _render_build(session: Session, raw: load.Source, *, draft: bool, light: boo
     matrix_rows = [] if light else matrix.rows(profile, session.library, decisions)
     price_lines = () if light or profile.tender is None else profile.tender.prices
     sheets = [content.MATRIX] * bool(matrix_rows) + [content.PRICE_SHEET] * bool(price_lines)
+    generated = content.generated_documents(profile, light=light)
+    if generated:  # the anbudsformulär and avtal go before the why-appendix
+        documents = [*(d for d in documents if d != render.WHY), *generated,
+                     *(d for d in documents if d == render.WHY)]
     annexes = [] if light else content.annexes(session.library, [*documents, *sheets])
+    ws = session.workspace
     templates = []
     for document_id in documents:
-        ctx = {**render.context(profile, session.library, decisions, document_id), "draft": bool(unapproved)}
-        if not light:
-            ctx = content.decorate(ctx, profile, session.library, decisions, document_id, annexes)
+        if document_id in generated:
+            ctx = content.generated_context_for(profile, session.library, document_id, annexes,
+                                                organisation_number=ws.organisation_number,
+                                                e_procurement_system=ws.e_procurement_system)
+        else:
+            ctx = render.context(profile, session.library, decisions, document_id)
+        ctx = {**ctx, "draft": bool(unapproved)}
+        if not light and document_id not in generated:
+            ctx = content.decorate(ctx, profile, session.library, decisions, document_id, annexes,
+                                   e_procurement_system=ws.e_procurement_system)
         template = template_path(session, document_id)
         files[f"{document_id}.docx"] = render.render_docx(template, ctx, load.where(template))
         templates.append({"role": "template", "name": session.input_name(template),

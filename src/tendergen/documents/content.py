@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -42,8 +42,8 @@ EVALUATION_CLAUSE = "UPPH-UTVARDERING"
 SUBMISSION_CLAUSE = ("UPPH-ANBUDETS-FORM", "upphandlingssystem")
 SHEET_TITLES = {MATRIX: "Kravmatris", PRICE_SHEET: "Prisbilaga"}
 # The annexes in the order they are numbered: what the tender answers first, then the contract's annexes.
-ANNEX_ORDER = ("kravspecifikation", MATRIX, PRICE_SHEET, "avtalsvillkor", "pub-instruktion", "sekretessforbindelse",
-               "sanktionsforsakran", "ilo-sjalvvardering", "exitplan", "acceptanstestprotokoll")
+ANNEX_ORDER = ("kravspecifikation", MATRIX, PRICE_SHEET, "anbudsformular", "avtal", "avtalsvillkor", "pub-instruktion",
+               "sekretessforbindelse", "sanktionsforsakran", "ilo-sjalvvardering", "exitplan", "acceptanstestprotokoll")
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def annexes(library: Library, built: Sequence[str]) -> list[Annex]:
         if doc not in built:
             continue
         sheet = doc in SHEET_TITLES
-        title = SHEET_TITLES[doc] if sheet else library.documents[doc].title
+        title = SHEET_TITLES.get(doc) or GENERATED_TITLES.get(doc) or library.documents[doc].title
         result.append(Annex(len(result) + 1, doc, title, f"{doc}.xlsx" if sheet else f"{doc}.docx"))
     return result
 
@@ -167,34 +167,36 @@ def scope_section(profile: Profile, tender: Tender) -> dict[str, Any] | None:
             "requirements": []}
 
 
-def submission_system(profile: Profile) -> str:
+def submission_system(profile: Profile, workspace_system: str = "") -> str:
+    """The e-procurement system: the profile's clause parameter, else the workspace's."""
     clause, name = SUBMISSION_CLAUSE
-    return str(profile.parameters.get(clause, {}).get(name, ""))
+    return str(profile.parameters.get(clause, {}).get(name, "")) or workspace_system
 
 
-def timetable_item(profile: Profile, tender: Tender) -> dict[str, Any] | None:
+def timetable_item(profile: Profile, tender: Tender, workspace_system: str = "") -> dict[str, Any] | None:
     if tender.timetable is None or not tender.timetable.dates:
         return None
     labels = dict(TIMETABLE_LABELS)
     rows = [[labels[key], day] for key, day in tender.timetable.dates]
-    system = submission_system(profile) or "upphandlingssystemet"
+    system = submission_system(profile, workspace_system) or "upphandlingssystemet"
     return item("Tidplan", ["Upphandlingen genomförs enligt följande tidplan."],
                 table=table(["Händelse", "Datum"], rows, "Tidplan", "En händelse per rad med datum."),
                 after=["Tidpunkterna efter sista anbudsdag är preliminära. Ändringar i tidplanen meddelas i "
                        f"{system}."], item_id="tidplan")
 
 
-def contents_item(profile: Profile, tender: Tender, annexes_: Sequence[Annex]) -> dict[str, Any]:
+def contents_item(profile: Profile, tender: Tender, annexes_: Sequence[Annex], system: str = "") -> dict[str, Any]:
     """How and where the tender is submitted, and what it must contain."""
     texts: list[str | dict[str, Any]] = []
-    system = submission_system(profile)
     deadline = tender.timetable.get("tender_deadline") if tender.timetable else ""
     if system:
         texts.append(f"Anbud lämnas elektroniskt i {system}"
                      + (f" senast den {deadline}." if deadline else " senast sista anbudsdag."))
     texts.append("Anbudet ska innehålla följande:")
     for annex in annexes_:
-        if annex.document == MATRIX:
+        if annex.document == FORM:
+            texts.append(bullet(f"{annex.label}, ifyllt och undertecknat av behörig företrädare."))
+        elif annex.document == MATRIX:
             texts.append(bullet(f"{annex.label} med svar på samtliga krav."))
         elif annex.document == PRICE_SHEET:
             texts.append(bullet(f"{annex.label} med pris på samtliga prisrader."))
@@ -366,14 +368,15 @@ def annex_section(annexes_: Sequence[Annex]) -> dict[str, Any]:
 
 
 def af_sections(sections: Sequence[dict[str, Any]], profile: Profile, decisions: Sequence[Decision],
-                annexes_: Sequence[Annex]) -> list[dict[str, Any]]:
+                annexes_: Sequence[Annex], workspace_system: str = "") -> list[dict[str, Any]]:
     """The AF's sections with the procurement's own content placed where a procurer looks for it."""
     tender = profile.tender
     assert tender is not None
-    timetable = timetable_item(profile, tender)
+    system = submission_system(profile, workspace_system)
+    timetable = timetable_item(profile, tender, system)
     extra: dict[str, list[dict[str, Any]]] = {
         "forfarande": [timetable] if timetable else [],
-        "anbud": [contents_item(profile, tender, annexes_)],
+        "anbud": [contents_item(profile, tender, annexes_, system)],
         "utvardering": evaluation_items(profile, decisions, tender, annexes_),
         "tilldelning": [standstill_item()],
     }
@@ -407,7 +410,7 @@ def af_sections(sections: Sequence[dict[str, Any]], profile: Profile, decisions:
 
 
 def decorate(ctx: dict[str, Any], profile: Profile, library: Library, decisions: Sequence[Decision],
-             document_id: str, annexes_: Sequence[Annex]) -> dict[str, Any]:
+             document_id: str, annexes_: Sequence[Annex], *, e_procurement_system: str = "") -> dict[str, Any]:
     """A full build's document context with the procurement's own content and the annex numbers.
 
     Every AF: without a valued criterion the library's points model (points ÷ maximum points) is replaced by
@@ -425,7 +428,7 @@ def decorate(ctx: dict[str, Any], profile: Profile, library: Library, decisions:
     if annex is not None:
         ctx = {**ctx, "document_title": f"Bilaga {annex.number} {ctx['document_title']}"}
     if document_id == AF:
-        ctx = {**ctx, "sections": af_sections(ctx["sections"], profile, decisions, annexes_)}
+        ctx = {**ctx, "sections": af_sections(ctx["sections"], profile, decisions, annexes_, e_procurement_system)}
         generated = [i for s in ctx["sections"] for i in s["clauses"] if "anchor_id" not in i]
         for number, generated_item in enumerate(generated, start=7000):  # bookmarks after the clauses' 5000s
             generated_item["anchor_id"] = number
@@ -434,4 +437,145 @@ def decorate(ctx: dict[str, Any], profile: Profile, library: Library, decisions:
             ctx["criteria"] = []  # the points table belongs to the library's model; the profile's replaces it
     if "lists" in ctx:
         ctx["lists"] = render.number_lists(i for s in ctx["sections"] for i in s["clauses"])
+    return ctx
+
+
+# --- anbudsformulär and avtal (issue 10) ------------------------------------------------------------
+
+FORM = "anbudsformular"
+CONTRACT = "avtal"
+GENERATED_TITLES = {FORM: "Anbudsformulär", CONTRACT: "Avtal"}
+NOT_STATED = "[fylls i av Kommunen: {}]"
+FIELD_HEADER = ("Uppgift", "Fylls i av Leverantören")
+
+
+def generated_documents(profile: Profile, *, light: bool) -> list[str]:
+    """The documents a full build generates from the profile's own content (not from clause templates)."""
+    if light or profile.tender is None or profile.facts.get("direct_award"):
+        return []
+    return [FORM, CONTRACT]
+
+
+def fields(title: str, texts: Sequence[str | dict[str, Any]], names: Sequence[str], who: str) -> dict[str, Any]:
+    """An item with a two-column table of blanks that the supplier fills in."""
+    return item(title, texts, table=table(("Uppgift", f"Fylls i av {who}"), [[n, ""] for n in names], title,
+                                          f"En uppgift per rad med en tom ruta som {who} fyller i."))
+
+
+def generated_context(profile: Profile, library: Library, document_id: str, items: Sequence[dict[str, Any]],
+                      intro: Sequence[str], signatures: Mapping[str, str]) -> dict[str, Any]:
+    """A generated document's context, shaped like a clause document's (one section of generated items)."""
+    contact = ", ".join(v for v in (profile.contact.get("name", ""), profile.contact.get("email", ""),
+                                    profile.contact.get("phone", "")) if v)
+    items = list(items)
+    for number, generated_item in enumerate(items, start=7000):
+        generated_item["anchor_id"] = number
+        generated_item["anchor"] = f"avsnitt_{number}"
+    sections = [{"id": document_id, "title": GENERATED_TITLES[document_id], "clauses": items, "texts": items,
+                 "requirements": []}]
+    return {"title": profile.title, "reference": profile.reference, "reference_label": "Diarienummer",
+            "organisation": profile.organisation, "department": profile.department, "contact": contact,
+            "date": profile.date, "library": f"{library.name} {library.version}", "document_id": document_id,
+            "document_title": GENERATED_TITLES[document_id], "intro": list(intro), "draft": False,
+            "criteria": [], "criteria_total": "0", "sections": sections, "signatures": dict(signatures),
+            "lists": render.number_lists(items)}
+
+
+def form_context(profile: Profile, library: Library, annexes_: Sequence[Annex], system: str) -> dict[str, Any]:
+    """The anbudsformulär: who tenders, who signs, validity, acceptance of the terms, contents, signature."""
+    tender = profile.tender
+    assert tender is not None
+    valid = tender.timetable.get("tender_valid_until") if tender.timetable else ""
+    items = [fields("Anbudsgivare", ["Anbudsgivarens uppgifter."],
+                    ("Anbudsgivarens namn", "Organisationsnummer", "Postadress", "Kontaktperson för anbudet",
+                     "Telefon", "E-post"), "Anbudsgivaren"),
+             fields("Firmatecknare", ["Den eller de personer som får teckna Anbudsgivarens firma, eller som har "
+                                      "fullmakt att lämna anbudet. En fullmakt bifogas anbudet."],
+                    ("Namn", "Befattning", "Behörighet (firmatecknare eller fullmakt)"), "Anbudsgivaren")]
+    if tender.scope and tender.scope.lots:
+        items.append(fields("Delkontrakt", ["Anbudsgivaren anger vilka delkontrakt anbudet avser (ja eller nej)."],
+                            [f"Delkontrakt {lot.id}. {lot.title}" for lot in tender.scope.lots], "Anbudsgivaren"))
+    af = annex_ref(annexes_, AF, "upphandlingsdokumentet")
+    items.append(item("Försäkran", [
+        "Genom att underteckna anbudsformuläret försäkrar Anbudsgivaren följande:",
+        bullet(f"Anbudet gäller upphandlingen {profile.title}, diarienummer {profile.reference}."),
+        bullet("Anbudet är bindande till och med " + (valid or "den dag som anges i upphandlingsdokumentet") + "."),
+        bullet(f"Anbudsgivaren accepterar samtliga villkor i {af} och dess bilagor, utan reservationer."),
+        bullet("Anbudsgivaren uppfyller samtliga ska-krav och har besvarat varje krav i kravmatrisen."),
+        bullet("Uppgifterna i anbudet är riktiga och fullständiga.")]))
+    contents = contents_item(profile, tender, annexes_, system)
+    items.append({**contents, "title": "Anbudet innehåller"})
+    return generated_context(profile, library, FORM, items,
+                             ["Anbudsformuläret fylls i och undertecknas av Anbudsgivarens behöriga företrädare och "
+                              "lämnas med anbudet."],
+                             {"left": "För Anbudsgivaren", "right": "För Anbudsgivaren (vid gemensam firmateckning)"})
+
+
+def contract_context(profile: Profile, library: Library, annexes_: Sequence[Annex],
+                     organisation_number: str) -> dict[str, Any]:
+    """The avtal: parties, subject, term and options, contacts, contract documents in order of precedence."""
+    tender = profile.tender
+    assert tender is not None
+    number = organisation_number or NOT_STATED.format("organisationsnummer")
+    parties = fields("Parter", [
+        f"Kommunen: {profile.organisation}, organisationsnummer {number}"
+        + (f", genom {profile.department}" if profile.department else "") + ".",
+        "Leverantören: den leverantör vars uppgifter anges nedan."],
+        ("Leverantörens namn", "Organisationsnummer", "Postadress"), "Leverantören")
+    framework = bool(profile.facts.get("framework_agreement"))
+    spec = annex_ref(annexes_, "kravspecifikation", "kravspecifikationen")
+    subject: list[str | dict[str, Any]] = [
+        f"Avtalet avser {profile.title[:1].lower()}{profile.title[1:]} enligt Kommunens upphandling med "
+        f"diarienummer {profile.reference}. Omfattningen anges i {spec} och i Leverantörens anbud."]
+    if tender.scope and tender.scope.lots:
+        subject.append("Avtalet gäller följande delkontrakt (Kommunen stryker de delkontrakt som Leverantören inte "
+                       "har tilldelats):")
+        subject += [bullet(f"Delkontrakt {lot.id}. {lot.title}") for lot in tender.scope.lots]
+    if framework:
+        subject.append("Avtalet är ett ramavtal. Kommunen är inte skyldig att avropa någon viss volym.")
+        if tender.scope and tender.scope.maximum_sek is not None:
+            subject.append(f"Ramavtalets högsta värde är {sek(tender.scope.maximum_sek)} exklusive moms. Ramavtalet "
+                           "upphör att gälla när avrop har gjorts till det värdet.")
+    term = [t for t in [term_text(profile)] if t] or [NOT_STATED.format("avtalstid")]
+    start = profile.contract.get("start")
+    term.append(f"Avtalsstart är den {start}." if start else
+                "Avtalsstart är den dag då Avtalet har undertecknats av båda Parter.")
+    contacts = fields("Kontaktpersoner", [
+        "Parternas kontaktpersoner för Avtalet. En Part meddelar den andra Parten skriftligen om en ny "
+        "kontaktperson.",
+        "Kommunens kontaktperson: " + (", ".join(v for v in (profile.contact.get("name", ""),
+                                                             profile.contact.get("email", ""),
+                                                             profile.contact.get("phone", "")) if v)
+                                       or NOT_STATED.format("kontaktperson")) + "."],
+        ("Leverantörens kontaktperson (namn, telefon, e-post)",), "Leverantören")
+    listed = [a for a in annexes_ if a.document != CONTRACT]
+    documents_: list[str | dict[str, Any]] = ["Avtalet består av detta avtal och följande bilagor:"]
+    documents_ += [bullet(a.label) for a in listed]
+    precedence = ["Skriftliga ändringar och tillägg till Avtalet; en senare handling har företräde framför en "
+                  "tidigare.", "Detta avtal."]
+    precedence += [f"{a.label}." for doc in ("pub-instruktion", "avtalsvillkor", "kravspecifikation")
+                   for a in listed if a.document == doc]
+    precedence += ["Övriga bilagor till Avtalet, i nummerordning.",
+                   "Kommunens upphandlingsdokument i övrigt, inklusive kompletteringar och svar på frågor under "
+                   "anbudstiden.", "Leverantörens anbud."]
+    documents_.append("Om avtalshandlingarna innehåller motstridiga uppgifter gäller de i följande ordning, om inte "
+                      "omständigheterna uppenbart föranleder något annat:")
+    documents_ += [render._paragraph(f"{n}.", text) for n, text in enumerate(precedence, start=1)]
+    items = [parties, item("Avtalets omfattning", subject), item("Avtalstid och optioner", term), contacts,
+             item("Avtalshandlingar", documents_),
+             item("Underskrifter", ["Avtalet har upprättats i två likalydande exemplar, eller undertecknas "
+                                    "elektroniskt, och Parterna har tagit var sitt."])]
+    return generated_context(profile, library, CONTRACT, items, [],
+                             {"left": f"För {profile.organisation}", "right": "För Leverantören"})
+
+
+def generated_context_for(profile: Profile, library: Library, document_id: str, annexes_: Sequence[Annex], *,
+                          organisation_number: str = "", e_procurement_system: str = "") -> dict[str, Any]:
+    if document_id == FORM:
+        ctx = form_context(profile, library, annexes_, submission_system(profile, e_procurement_system))
+    else:
+        ctx = contract_context(profile, library, annexes_, organisation_number)
+    annex = next((a for a in annexes_ if a.document == document_id), None)
+    if annex is not None:
+        ctx["document_title"] = f"Bilaga {annex.number} {ctx['document_title']}"
     return ctx

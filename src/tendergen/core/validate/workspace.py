@@ -15,6 +15,8 @@ class Workspace:
     """The organisation's settings from tendergen.yaml; folders are resolved against its directory."""
 
     organisation: str = ""
+    organisation_number: str = ""  # the contract's party (avtal.docx)
+    e_procurement_system: str = ""  # where tenders are submitted (named in the AF)
     clause_folders: tuple[Path, ...] = ()
     templates: Path | None = None
     profiles: tuple[Path, ...] = ()
@@ -52,6 +54,8 @@ def workspace(source: Source, *, schema_checked: bool = False) -> Workspace:
     raise_if(problems)
     return Workspace(
         organisation=data.get("organisation", ""),
+        organisation_number=data.get("organisation_number", ""),
+        e_procurement_system=data.get("e_procurement_system", ""),
         clause_folders=clause_folders,
         templates=templates,
         profiles=tuple(base / f for f in data.get("profiles", ())),
