@@ -15,7 +15,8 @@ from tendergen.core.text import LIST_MARKER
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 ROOT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "saas-verksamhetssystem.yaml"
-SHORT = {"sanktionsforsakran", "sekretessforbindelse", "lathund", "ilo-sjalvvardering", "rfi"}
+SHORT = {"sanktionsforsakran", "sekretessforbindelse", "lathund", "ilo-sjalvvardering", "rfi", "anbudsformular",
+         "avtal"}
 LIST_STYLES = {"ListItem", "ListBullet", "TableListItem", "TableListBullet"}
 
 
