@@ -1,7 +1,7 @@
 """The own-requirements spreadsheet: an empty template to fill in, and reading a filled one into profile YAML.
 
 Every row is checked exactly as own requirements in a profile are (the schema and the checks in
-core/validate/content.py); each problem is located at its cell, e.g. `krav.xlsx:Krav!C5`.
+core/validate/evaluation.py); each problem is located at its cell, e.g. `krav.xlsx:Krav!C5`.
 """
 
 from __future__ import annotations
@@ -244,8 +244,8 @@ def _value(value: Any) -> dict[str, Any] | None:
 
 def _validate(items: list[dict[str, Any]], rows: list[int], sheet: str, library: Library) -> list[TendergenError]:
     """The profile's own checks on the produced list, with each location mapped back to its cell."""
-    from tendergen.core.validate.content import Collector, _own_clauses
-    from tendergen.core.validate.schema import schema_problems
+    from tendergen.core.validate.evaluation import own_clauses
+    from tendergen.core.validate.schema import Collector, schema_problems
 
     def cells(row_of: list[int]) -> Callable[[Any], Location]:
         def cell(path: Any) -> Location:
@@ -278,7 +278,7 @@ def _validate(items: list[dict[str, Any]], rows: list[int], sheet: str, library:
                 return at(path)
 
         c = SheetCollector(None, sheet)
-        _own_clauses(c, [], [items[i] for i in valid], library, c)
+        own_clauses(c, [], [items[i] for i in valid], library, c)
         problems.extend(c.problems)
     seen: dict[str, int] = {}
     for i, item in enumerate(items):  # duplicates involving a row the schema refused (the rest are found above)

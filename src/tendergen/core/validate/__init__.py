@@ -1,8 +1,9 @@
 """Validation: located YAML trees -> frozen model objects, every problem collected and reported at once.
 
 One module per kind of input: `schema` (JSON-schema messages and shared helpers), `rules` (facts and
-`when` rules), `clauses`, `library` (layered folders and cross-checks), `profile` and `workspace`.
-May import `tendergen.core.load`, `model`, `policy`, `words` and `tendergen.errors`; nothing above core.
+`when` rules), `clauses`, `library` (layered folders and cross-checks), `profile`, `content` (the procurement's own
+scope and timetable), `evaluation` (own requirements, evaluation and price model) and `workspace`.
+May import `tendergen.core.load`, `model`, `policy`, `tender`, `words` and `tendergen.errors`; nothing above core.
 """
 
 from __future__ import annotations

@@ -125,3 +125,21 @@ def _validator(schema: str) -> Any:
     if definition:
         document = {"$ref": f"#/$defs/{definition}", "$defs": document["$defs"]}
     return validators.extend(Draft202012Validator, {"pattern": _pattern_or_date})(document)
+
+
+class Collector:
+    """Problems and warnings for one profile, with its tree and label for locating them."""
+
+    def __init__(self, tree: Any, label: str) -> None:
+        self.tree, self.label = tree, label
+        self.problems: Problems = []
+        self.warnings: list[str] = []
+
+    def at(self, path: TreePath, key: bool = False) -> Location:
+        return locate(self.tree, path, self.label, key=key)
+
+    def error(self, message: str, path: TreePath, hint: str = "", key: bool = False) -> None:
+        self.problems.append(problem(message, self.at(path, key), hint))
+
+    def warn(self, message: str, path: TreePath) -> None:
+        self.warnings.append(f"{self.at(path)}: {message}")
