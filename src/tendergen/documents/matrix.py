@@ -64,13 +64,10 @@ def checksum(reference: str, matrix_rows: Sequence[Row]) -> str:
 
 def write_xlsx(profile: Profile, matrix_rows: Sequence[Row]) -> bytes:
     """The matrix workbook: locked questions, a Ja/Nej list, frozen header, filter and print titles."""
-    import datetime as dt
-
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from tendergen.documents.render import reproducible_zip
 
     wb = Workbook()
     ws = wb.active
@@ -109,15 +106,24 @@ def write_xlsx(profile: Profile, matrix_rows: Sequence[Row]) -> bytes:
     ws.protection.autoFilter = False
     ws.protection.sort = False
 
-    info = wb.create_sheet(INFO_SHEET)
+    instruction = ("Besvara varje krav i kolumnerna Uppfylls (Ja/Nej) och Leverantörens svar. Ändra inte "
+                   "kraven: matrisen kontrolleras mot upphandlingen när den läses in.")
+    info_sheet(wb, INFO_SHEET, profile, checksum(profile.reference, matrix_rows), instruction, "Kravmatris")
+    return save_published(wb, profile, "Kravmatris", FILE)
+
+
+def info_sheet(wb: Any, name: str, profile: Profile, check: str, instruction: str, kind: str) -> None:
+    """The locked sheet that ties a published workbook to its procurement: reference, checksum, instruction."""
+    from openpyxl.styles import Alignment
+
+    info = wb.create_sheet(name)
     for line in (
         ("Upphandling", profile.title),
         ("Diarienummer", profile.reference),
         ("Upphandlande myndighet", profile.organisation),
         ("Datum", profile.date),
-        (CHECKSUM_LABEL, checksum(profile.reference, matrix_rows)),
-        ("Anvisning", "Besvara varje krav i kolumnerna Uppfylls (Ja/Nej) och Leverantörens svar. Ändra inte "
-                      "kraven: matrisen kontrolleras mot upphandlingen när den läses in."),
+        (CHECKSUM_LABEL, check),
+        ("Anvisning", instruction),
     ):
         info.append(line)
     info.column_dimensions["A"].width = 24
@@ -126,19 +132,26 @@ def write_xlsx(profile: Profile, matrix_rows: Sequence[Row]) -> bytes:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheets.fit_rows(info, (24, 90), first_row=1)
-    sheets.print_setup(info, title=f"Kravmatris – {profile.title}", reference=profile.reference, landscape=False,
-                        repeat_header=False)
+    sheets.print_setup(info, title=f"{kind} – {profile.title}", reference=profile.reference, landscape=False,
+                       repeat_header=False)
     info.protection.sheet = True
+
+
+def save_published(wb: Any, profile: Profile, kind: str, file: str) -> bytes:
+    """The workbook's bytes with the document date as its times, so the same inputs give the same bytes."""
+    import datetime as dt
+
+    from tendergen.documents.render import reproducible_zip
 
     day = dt.datetime.fromisoformat(profile.date)
     wb.properties.creator = profile.organisation
-    wb.properties.title = f"Kravmatris – {profile.title}"
+    wb.properties.title = f"{kind} – {profile.title}"
     wb.properties.subject = profile.reference
     wb.properties.created = day
     wb.properties.modified = day
     buffer = io.BytesIO()
     wb.save(buffer)
-    return reproducible_zip(_normalised(buffer.getvalue(), day), (day.year, day.month, day.day, 0, 0, 0), FILE)
+    return reproducible_zip(_normalised(buffer.getvalue(), day), (day.year, day.month, day.day, 0, 0, 0), file)
 
 
 FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color",

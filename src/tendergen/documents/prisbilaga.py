@@ -78,15 +78,11 @@ def total_rows(lines: Sequence[PriceLine]) -> list[tuple[str, list[int]]]:
 
 def write_xlsx(profile: Profile, lines: Sequence[PriceLine]) -> bytes:
     """The price sheet: locked questions, unlocked price and comment cells, formulas for the totals, A4 print."""
-    import datetime as dt
-    import io
-
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from tendergen.documents.matrix import _normalised
-    from tendergen.documents.render import reproducible_zip
+    from tendergen.documents.matrix import info_sheet, save_published
 
     head = header(lines)
     col = columns(lines)
@@ -139,39 +135,13 @@ def write_xlsx(profile: Profile, lines: Sequence[PriceLine]) -> bytes:
                        landscape=len(head) > 6)
     ws.protection.sheet = True
 
-    info = wb.create_sheet(INFO_SHEET)
-    for item in (
-        ("Upphandling", profile.title),
-        ("Diarienummer", profile.reference),
-        ("Upphandlande myndighet", profile.organisation),
-        ("Datum", profile.date),
-        (CHECKSUM_LABEL, checksum(profile.reference, lines)),
-        ("Anvisning", "Ange ett pris per enhet i kronor exklusive moms för varje prisrad, i kolumnen "
-                      f"{TAIL_HEADER[0]}. Utvärderingsvolymerna används bara för att jämföra anbuden och är inte "
-                      "ett åtagande från Kommunen. Summorna och utvärderingspriset räknas ut av bladet. Ändra inte "
-                      "prisraderna eller volymerna: prisbilagan kontrolleras mot upphandlingen när den läses in, "
-                      "och Kommunen räknar om utvärderingspriset från priserna."),
-    ):
-        info.append(item)
-    info.column_dimensions["A"].width = 24
-    info.column_dimensions["B"].width = 90
-    for row in info.iter_rows():
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheets.fit_rows(info, (24, 90), first_row=1)
-    sheets.print_setup(info, title=f"Prisbilaga – {profile.title}", reference=profile.reference, landscape=False,
-                       repeat_header=False)
-    info.protection.sheet = True
-
-    day = dt.datetime.fromisoformat(profile.date)
-    wb.properties.creator = profile.organisation
-    wb.properties.title = f"Prisbilaga – {profile.title}"
-    wb.properties.subject = profile.reference
-    wb.properties.created = day
-    wb.properties.modified = day
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return reproducible_zip(_normalised(buffer.getvalue(), day), (day.year, day.month, day.day, 0, 0, 0), FILE)
+    instruction = ("Ange ett pris per enhet i kronor exklusive moms för varje prisrad, i kolumnen "
+                   f"{TAIL_HEADER[0]}. Utvärderingsvolymerna används bara för att jämföra anbuden och är inte "
+                   "ett åtagande från Kommunen. Summorna och utvärderingspriset räknas ut av bladet. Ändra inte "
+                   "prisraderna eller volymerna: prisbilagan kontrolleras mot upphandlingen när den läses in, "
+                   "och Kommunen räknar om utvärderingspriset från priserna.")
+    info_sheet(wb, INFO_SHEET, profile, checksum(profile.reference, lines), instruction, "Prisbilaga")
+    return save_published(wb, profile, "Prisbilaga", FILE)
 
 
 def manifest_entry(profile: Profile, lines: Sequence[PriceLine]) -> dict[str, Any]:
