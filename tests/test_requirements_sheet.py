@@ -160,6 +160,7 @@ def test_not_a_workbook_is_located(runner: CliRunner, tmp_path: Path, content: b
     result = runner.invoke(cli, ["requirements", "import", str(path)])
     assert result.exit_code == 3, result.output
     assert "krav.xlsx" in result.stderr and "hint:" in result.stderr
+    assert "requirements template" in result.stderr and "kravmatris" not in result.stderr  # the department's hint
 
 
 def test_changed_header_is_located(runner: CliRunner, tmp_path: Path) -> None:

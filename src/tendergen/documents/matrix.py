@@ -12,7 +12,7 @@ from typing import Any
 
 from tendergen.core.load import read_bytes, where
 from tendergen.core.model import Decision, Library, Profile
-from tendergen.documents import sheets, theme
+from tendergen.documents import sheets, theme, workbook
 from tendergen.errors import InvalidInput, Location
 
 FILE = "kravmatris.xlsx"
@@ -231,7 +231,8 @@ def read_answers(path: Path, manifest: Mapping[str, Any]) -> AnswerReport:
         raise InvalidInput(f"the workbook is larger than {limit // 2**20} MB, far more than this matrix can hold",
                            location=Location(label), hint="the supplier must return the kravmatris.xlsx of this tender")
     data = read_bytes(path)
-    _check_package(io.BytesIO(data), label, limit)
+    workbook.check_package(data, label, limit, "the supplier must return the kravmatris.xlsx of this tender, "
+                           "saved without a password")
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         try:
@@ -274,25 +275,3 @@ def read_answers(path: Path, manifest: Mapping[str, Any]) -> AnswerReport:
         unanswered=tuple(a for a in answers if a.kind == "Ska" and not a.answer),
         invalid=tuple(a for a in answers if a.answer and a.answer not in ANSWERS),
     )
-
-
-def _check_package(path: Path | io.BytesIO, label: str, limit: int) -> None:
-    """Refuse a file that is not a zip, unpacks to more than `limit` bytes, or declares DTDs or entities."""
-    import zipfile
-    import zlib
-
-    hint = "the supplier must return the kravmatris.xlsx of this tender, saved without a password"
-    try:
-        with zipfile.ZipFile(path) as package:
-            infos = package.infolist()
-            if sum(i.file_size for i in infos) > limit:
-                raise InvalidInput(f"the workbook unpacks to more than {limit // 2**20} MB, far more than this "
-                                   "matrix can hold", location=Location(label), hint=hint)
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in package.read(info):
-                    raise InvalidInput(f"the workbook's {info.filename} declares a DTD or entities",
-                                       location=Location(label), hint=hint)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-        # corrupt compressed data (zlib), encrypted members (RuntimeError), unknown compression
-        raise InvalidInput("not an .xlsx workbook (not a zip file; a password-protected workbook is not one)",
-                           location=Location(label), hint=hint) from exc

@@ -121,13 +121,13 @@ def write_template(items: Sequence[Mapping[str, Any]] = ()) -> bytes:
 
 def read_sheet(path: Path, library: Library) -> list[dict[str, Any]]:
     """The filled sheet's rows as the profile's own-requirements list; every bad row reported at once."""
-    from tendergen.documents.matrix import _check_package
+    from tendergen.documents.workbook import check_package
 
     label = where(path)
     if path.is_file() and path.stat().st_size > MAX_BYTES:
         raise InvalidInput(f"the workbook is larger than {MAX_BYTES // 2**20} MB", location=Location(label), hint=HINT)
     data = read_bytes(path)
-    _check_package(io.BytesIO(data), label, MAX_BYTES * 4)
+    check_package(data, label, MAX_BYTES * 4, HINT)
     raw = _rows(data, label)
     where_sheet = f"{label}:{SHEET}"
     problems: list[TendergenError] = []

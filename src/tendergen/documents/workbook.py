@@ -32,16 +32,32 @@ def load(path: Path, what: str, *, data_only: bool = False) -> Any:
         raise InvalidInput(f"not an .xlsx workbook: an encrypted (password-protected) or old-format (.xls) file, "
                            f"expected the {what}", location=Location(label),
                            hint="ask the supplier for the file without a password to open it, saved as .xlsx")
-    from tendergen.documents.matrix import _check_package
-
-    try:  # not a zip, too large unpacked, corrupt members, DTDs or entities: refused before openpyxl parses it
-        _check_package(io.BytesIO(data), label, MAX_UNPACKED_BYTES)
-    except InvalidInput as exc:
-        raise InvalidInput(exc.message, location=exc.location, hint=hint) from exc
+    check_package(data, label, MAX_UNPACKED_BYTES, hint)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken file; none may escape raw
         raise InvalidInput(f"cannot read the file as an .xlsx workbook ({type(exc).__name__})",
+                           location=Location(label), hint=hint) from exc
+
+
+def check_package(data: bytes, label: str, limit: int, hint: str) -> None:
+    """Refuse a file that is not a zip, unpacks to more than `limit` bytes, or declares DTDs or entities."""
+    import zipfile
+    import zlib
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            infos = package.infolist()
+            if sum(i.file_size for i in infos) > limit:
+                raise InvalidInput(f"the workbook unpacks to more than {limit // 2**20} MB, far more than it can hold",
+                                   location=Location(label), hint=hint)
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in package.read(info):
+                    raise InvalidInput(f"the workbook's {info.filename} declares a DTD or entities",
+                                       location=Location(label), hint=hint)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        # corrupt compressed data (zlib), encrypted members (RuntimeError), unknown compression
+        raise InvalidInput("not an .xlsx workbook (not a zip file; a password-protected workbook is not one)",
                            location=Location(label), hint=hint) from exc
 
 
