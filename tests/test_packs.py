@@ -1,0 +1,88 @@
+"""Clause packs for particular purchases (issue 11 §4): each is selected for the purchase it belongs to and
+absent elsewhere, and reads as intended in the built documents."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from helpers import docx_as_text
+from tendergen import api
+
+SUBCATEGORIES = ("verksamhetssystem", "hardvara", "it-som-tjanst", "konsulttjanster", "telefoni",
+                 "valfardsteknik", "programvarulicenser")
+TELECOM = {"TEL-NUMMERPORTERING", "TEL-NODSAMTAL", "TEL-TACKNING-VAXEL"}
+TELECOM_CRISIS = "TEL-KRIS"
+
+
+def profile(tmp_path: Path, name: str = "profil", **facts: Any) -> Path:
+    """A small profile: an open procedure for a SaaS service, with the given facts changed."""
+    data = {
+        "title": "Kommunikation som tjänst",
+        "reference": "KS 2026/0100",
+        "organisation": "Exempelkommunen",
+        "date": "2026-11-21",
+        "contract": {"years": 4, "options": [1, 1]},
+        "facts": {"procedure": "oppet-forfarande", "subcategory": "verksamhetssystem", "delivery_model": "saas",
+                  "estimated_value_sek": 12_000_000, "personal_data": True, **facts},
+    }
+    out = io.StringIO()
+    YAML(typ="safe", pure=True).dump(data, out)
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+def chosen(session: api.Session, path: Path) -> set[str]:
+    return {d.clause.id for d in api.decide(session, api.load_profile(session, path)) if d.included}
+
+
+@pytest.mark.parametrize("subcategory", SUBCATEGORIES)
+def test_telecom_pack_only_for_telephony(session: api.Session, tmp_path: Path, subcategory: str) -> None:
+    ids = chosen(session, profile(tmp_path, subcategory=subcategory, critical_service=True))
+    telecom = {i for i in ids if i.startswith("TEL-")}
+    if subcategory == "telefoni":
+        assert telecom == TELECOM | {TELECOM_CRISIS}
+    else:
+        assert not telecom
+
+
+def test_telecom_crisis_terms_only_for_critical_services(session: api.Session, tmp_path: Path) -> None:
+    ids = chosen(session, profile(tmp_path, subcategory="telefoni", critical_service=False))
+    assert TELECOM <= ids and TELECOM_CRISIS not in ids
+
+
+def test_number_porting_brings_the_exit_terms_it_refers_to(session: api.Session, tmp_path: Path) -> None:
+    # Mobile subscriptions with no system to run ("ingen") still get the exit terms the porting refers to.
+    ids = chosen(session, profile(tmp_path, subcategory="telefoni", delivery_model="ingen"))
+    assert {"TEL-NUMMERPORTERING", "EXIT-AVVECKLING"} <= ids
+
+
+def test_emergency_calls_cite_no_unverified_section(session: api.Session) -> None:
+    clause = session.library.clause("TEL-NODSAMTAL")
+    assert clause is not None and clause.needs_legal_review
+    assert "§" not in clause.text and "2022:482" not in clause.text  # the act is named, not numbered
+    assert "lagen om elektronisk kommunikation" in " ".join(clause.text.split())
+
+
+def test_telecom_pack_in_the_built_documents(session: api.Session, tmp_path: Path) -> None:
+    telecom, other = tmp_path / "telefoni", tmp_path / "annat"
+    api.build(session, profile(tmp_path, "telefoni", subcategory="telefoni", critical_service=True), telecom)
+    api.build(session, profile(tmp_path, "annat"), other)
+    contract = docx_as_text(telecom / "avtalsvillkor.docx")
+    assert "Kommunens telefonnummer och nummerportering när Avtalet upphör" in contract
+    exit_heading = re.search(r"^\[toc 2\] (\d+\.\d+) Avveckling och överlämning", contract, re.MULTILINE)
+    assert exit_heading, "the exit terms are in the contract"
+    assert f"under en övergångsperiod enligt avsnitt {exit_heading.group(1)}." in contract
+    assert "ur funktion längre än 30 minuter" in contract
+    spec = docx_as_text(telecom / "kravspecifikation.docx")
+    for requirement in ("TEL-NODSAMTAL", "TEL-TACKNING-VAXEL", "TEL-KRIS"):
+        assert f"{requirement} | " in spec
+    assert "nödnumret 112" in spec
+    assert "nummerportering" not in docx_as_text(other / "avtalsvillkor.docx")
+    assert "112" not in docx_as_text(other / "kravspecifikation.docx")
