@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from tendergen import __version__, interview
-from tendergen.core import load, select, validate
+from tendergen.core import load, params, select, validate
 from tendergen.core.model import Clause, Decision, Library, Profile
 from tendergen.core.tender import Evaluation
 from tendergen.core.validate import Workspace
@@ -506,8 +506,7 @@ def _placeholder_warnings(session: Session, profile: Profile, data: Mapping[str,
         clause = session.library.clause(entry["id"]) if entry.get("included") else None
         if clause is None:
             continue
-        for param in clause.parameters:
-            value = profile.parameters.get(clause.id, {}).get(param.name, param.default)
+        for param, value in zip(clause.parameters, render.parameter_values(clause, profile).values(), strict=True):
             if isinstance(value, str) and _UNFILLED in value:
                 found.append(f"{clause.document}: {clause.id}: parameter {param.name} is not filled in ({value}); "
                              f"set parameters: {{{clause.id}: {{{param.name}: ...}}}} in the profile")
@@ -655,7 +654,10 @@ def _manifest(profile: Profile, library: Library, decisions: Sequence[Decision],
                 "origin": d.clause.origin + (" (override)" if d.clause.overrides else ""),
                 "reasons": [reason_text(r) for r in d.reasons],
                 **select.decision_fields(d),
-                **({"parameters": render.parameter_values(d.clause, profile)}
+                **({"parameters": render.parameter_values(d.clause, profile),
+                    "parameter_basis": {s.name: {k: v for k, v in params.setting_fields(s).items()
+                                                 if k not in ("name", "value")}
+                                        for s in params.settings(d.clause, profile)}}
                    if d.included and d.clause.parameters else {}),
             }
             for d in decisions

@@ -120,8 +120,11 @@ def validate(ctx: click.Context, profiles: tuple[Path, ...]) -> None:
 def explain(ctx: click.Context, profile: Path, as_json: bool, only: str | None) -> None:
     """Show, for each clause, whether PROFILE gets it and the facts and rule that decided it."""
     from tendergen import api
+    from tendergen.core.model import Basis
+    from tendergen.core.params import setting_fields, settings
     from tendergen.core.select import decision_fields
-    from tendergen.core.words import reason_text
+    from tendergen.core.words import reason_text, setting_text
+    from tendergen.documents.render import format_value
 
     session = _session(ctx)
     loaded = api.load_profile(session, profile)
@@ -133,7 +136,9 @@ def explain(ctx: click.Context, profile: Path, as_json: bool, only: str | None) 
         rows = [{"id": d.clause.id, "version": d.clause.version, "included": d.included, "title": d.clause.title,
                  "document": d.clause.document, "origin": d.clause.origin,
                  "override": str(d.clause.overrides) if d.clause.overrides else None,
-                 "reasons": [reason_text(r) for r in d.reasons], **decision_fields(d)}
+                 "reasons": [reason_text(r) for r in d.reasons], **decision_fields(d),
+                 **({"parameters": [setting_fields(s) for s in settings(d.clause, loaded)]}
+                    if d.included and d.clause.parameters else {})}
                 for d in decisions]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -143,6 +148,9 @@ def explain(ctx: click.Context, profile: Path, as_json: bool, only: str | None) 
         click.echo(f"{mark}  {d.clause.id:<28} {d.clause.title}{override}")
         for reason in d.reasons:
             click.echo(f"       {reason_text(reason)}")
+        for param, found in zip(d.clause.parameters, settings(d.clause, loaded) if d.included else (), strict=False):
+            if param.scale or found.basis is not Basis.DEFAULT:  # say where a value that is not fixed came from
+                click.echo(f"       {setting_text(param, found, format_value(found.value))}")
     count = sum(d.included for d in decisions)
     click.echo(f"{count} of {len(decisions)} clauses included")
 

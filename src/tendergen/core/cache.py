@@ -34,7 +34,7 @@ FORMAT = 1
 KEEP = 16  # entries kept; older ones are removed when a new one is stored
 CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
     model.Library, model.Clause, model.Parameter, model.LegalRef, model.Rule, model.Reference, model.Threshold,
-    model.Document, model.Fact, Location)}
+    model.Document, model.Fact, model.ScaleStep, Location)}
 _PLAIN = (str, int, float, bool, type(None))
 
 
@@ -301,7 +301,8 @@ def _clause_fields(data: Any) -> dict[str, Any]:
                                                              "acceptance", "legal_review_note")})
         result.update({name: tuple(data.get(name, ())) for name in ("requires", "excludes", "replaces")})
         result.update(
-            text=text["sv"], text_en=text.get("en", ""), response=data.get("response", default_response(data["kind"])),
+            text=text["sv"], text_en=text.get("en", ""), summary=" ".join(data.get("summary", "").split()),
+            response=data.get("response", default_response(data["kind"])),
             needs_legal_review=data.get("needs_legal_review", False), evaluation_weight=evaluation.get("weight"),
             evaluation_note=evaluation.get("note", ""),
             legal_basis=tuple(model.LegalRef(b["ref"], b.get("provision")) for b in data.get("legal_basis", ())),

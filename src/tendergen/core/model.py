@@ -24,19 +24,6 @@ def frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
 
 
 @dataclass(frozen=True)
-class Parameter:
-    name: str
-    type: str
-    default: Scalar
-    description: str
-    unit: str = ""
-    choices: tuple[Scalar, ...] = ()
-    minimum: float | None = None
-    maximum: float | None = None
-    stricter: str | None = None
-
-
-@dataclass(frozen=True)
 class LegalRef:
     ref: str
     provision: str | None = None
@@ -55,6 +42,28 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class ScaleStep:
+    """One band of a parameter's scale: the default that applies when the profile's facts meet `when`."""
+
+    when: Rule
+    default: Scalar
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    default: Scalar
+    description: str
+    unit: str = ""
+    choices: tuple[Scalar, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    stricter: str | None = None
+    scale: tuple[ScaleStep, ...] = ()  # value- and risk-dependent defaults; the first step whose rule holds wins
+
+
+@dataclass(frozen=True)
 class Clause:
     id: str
     version: str
@@ -68,6 +77,7 @@ class Clause:
     motiv: str
     location: Location
     text_en: str = ""
+    summary: str = ""  # one sentence for the light specification's contract terms (may use placeholders)
     approved_by: str = ""
     approved_on: str = ""
     parameters: tuple[Parameter, ...] = ()
@@ -253,6 +263,25 @@ class Reason:
     checks: tuple[Check, ...] = ()
     clause: str = ""  # the clause that requires, excludes or replaces this one
     note: str = ""  # the profile's reason for a forced choice
+
+
+class Basis(enum.Enum):
+    """Where a parameter's value in a build comes from. The words for each live in `core.words`."""
+
+    PROFILE = "profile"  # the profile sets it under `parameters`
+    SCALE = "scale"  # a step of the parameter's scale whose rule the profile's facts meet
+    DEFAULT = "default"  # the parameter's plain default (no scale, or no step applies)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One parameter's value for one profile, and why: its basis, the scale step and the checks that chose it."""
+
+    name: str
+    value: Scalar
+    basis: Basis
+    step: int | None = None  # index of the scale step used (basis SCALE)
+    checks: tuple[Check, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tendergen.core.model import Cause, Check, Effect, Impact, Reason, Rule, Severity
+from tendergen.core.model import Basis, Cause, Check, Effect, Impact, Parameter, Reason, Rule, Setting, Severity
 
 KIND_LABELS = {  # clause kinds
     "ska-krav": "Ska",
@@ -29,6 +29,7 @@ FINDINGS = {  # review.diff.Finding values: what a change in the library means
     "version-not-bumped": "ändrad utan ny version",
     "status": "status ändrad",
     "unit": "parameterns enhet ändrad",
+    "scale": "parameterns skalning efter värde och risk ändrad",
     "other": "övriga uppgifter ändrade",
 }
 RULE_WORDS = {"sv": (" och ", " eller ", "inte", "gäller alltid"), "en": (" and ", " or ", "not", "always")}
@@ -47,6 +48,25 @@ CAUSES = {
     Cause.INFORMATION_ONLY: "värderas inte i profilens utvärderingsmodell: besvaras som information och ger inget "
                             "mervärde",
 }
+
+BASES = {
+    Basis.PROFILE: "satt i profilen",
+    Basis.SCALE: "skalat efter upphandlingens värde och risk, steg",
+    Basis.DEFAULT: "grundvärde",
+}
+
+
+def setting_text(param: Parameter, found: Setting, shown: str) -> str:
+    """A parameter's value and its basis, e.g. `ansvarstak_min_sek = 200 000 kronor (skalat …, steg 1: …)`."""
+    value = f"{found.name} = {shown}" + (f" {param.unit}" if param.unit else "")
+    if found.basis is Basis.SCALE:
+        why = f"{BASES[found.basis]} {(found.step or 0) + 1}: " + "; ".join(map(check_text, found.checks))
+    elif found.basis is Basis.DEFAULT and param.scale:
+        why = f"{BASES[found.basis]}, inget skalsteg gäller: " + "; ".join(map(check_text, found.checks))
+    else:
+        why = BASES[found.basis]
+    return f"{value} ({why})"
+
 
 SEVERITY = {Severity.HIGH: "hög", Severity.MEDIUM: "medel", Severity.LOW: "låg"}
 EFFECTS = {Effect.GAINS: "får nu klausulen", Effect.LOSES: "förlorar klausulen", Effect.NEW_TEXT: "ny text",
@@ -110,7 +130,8 @@ FIELD_LABELS = {  # clause fields as a reviewer names them (review document, cha
     "title": "Rubrik", "kind": "Typ av klausul", "status": "Status", "version": "Version", "text": "Text",
     "text.en": "Engelsk text", "parameters": "Parametrar", "when": "Regel (när klausulen väljs)",
     "legal_basis": "Rättslig grund", "evaluation": "Utvärdering", "verifikat": "Verifikat",
-    "acceptance": "Kontroll vid acceptanstest", "motiv": "Motiv", "response": "Svarsanvisning",
+    "acceptance": "Kontroll vid acceptanstest", "motiv": "Motiv",
+    "summary": "Sammanfattning", "response": "Svarsanvisning",
     "document": "Dokument", "section": "Avsnitt", "requires": "Kräver", "excludes": "Utesluter",
     "replaces": "Ersätter", "needs_legal_review": "Behöver juridisk granskning", "area": "Område",
 }

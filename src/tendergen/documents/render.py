@@ -36,9 +36,10 @@ def format_value(value: Scalar) -> str:
 
 
 def parameter_values(clause: Clause, profile: Profile) -> dict[str, Scalar]:
-    """The clause's parameters with the profile's values over the defaults."""
-    chosen = profile.parameters.get(clause.id, {})
-    return {p.name: chosen.get(p.name, p.default) for p in clause.parameters}
+    """The clause's parameters for the profile: its own values, else the scaled defaults, else the defaults."""
+    from tendergen.core.params import values
+
+    return values(clause, profile)
 
 
 def clause_text(clause: Clause, values: Mapping[str, Scalar], profile: Profile, env: Any) -> str:

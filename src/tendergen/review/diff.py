@@ -37,6 +37,7 @@ class Finding(enum.Enum):
     VERSION_NOT_BUMPED = "version-not-bumped"
     STATUS = "status"
     UNIT = "unit"
+    SCALE = "scale"
     OTHER = "other"
 
 
@@ -44,12 +45,12 @@ HIGH = {Finding.WEAKENED, Finding.LOOSER, Finding.SCOPE_NARROWER, Finding.VERSIO
 LOW = {Finding.EDITORIAL}
 SIGNIFICANT_WORDS = {"ska", "skall", "bör", "får", "kan", "inte", "ej", "minst", "högst", "senast", "endast",
                      "alla", "samtliga", "aldrig", "alltid", "eller", "och"}
-COMPARED = ("title", "kind", "status", "version", "text", "parameters", "when", "legal_basis", "evaluation",
+COMPARED = ("title", "kind", "status", "version", "text", "summary", "parameters", "when", "legal_basis", "evaluation",
             "verifikat", "acceptance", "motiv", "response", "document", "section", "requires", "excludes",
             "replaces", "needs_legal_review", "area")
-IN_DOCUMENTS = ("title", "kind", "evaluation", "verifikat", "acceptance", "response", "legal_basis", "motiv",
+IN_DOCUMENTS = ("title", "summary", "kind", "evaluation", "verifikat", "acceptance", "response", "legal_basis", "motiv",
                 "document", "section")
-SUBSTANCE = ("text", "parameters", "when", "legal_basis", "kind", "evaluation")
+SUBSTANCE = ("text", "summary", "parameters", "when", "legal_basis", "kind", "evaluation")
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,8 @@ def classify(old: Clause, new: Clause, fields: Sequence[FieldChange],
         else:
             found.append((Finding.KIND, f"{old.kind} → {new.kind}"))
     found.extend(_parameter_findings(old, new))
+    if "parameters" in names:
+        found.extend(_scale_findings(old, new, profiles))
     if "when" in names:
         found.append(_scope(old, new, profiles))
     if "legal_basis" in names:
@@ -163,6 +166,38 @@ def _in_common_unit(value: float, unit: str, other_unit: str) -> float | None:
     if unit in TIME_UNITS and other_unit in TIME_UNITS:
         return value * TIME_UNITS[unit]
     return None
+
+
+def _scale_data(clause: Clause, name: str) -> Any:
+    spec = (clause.data.get("parameters") or {}).get(name) or {}
+    return spec.get("scale") if isinstance(spec, Mapping) else None
+
+
+def _scale_findings(old: Clause, new: Clause, profiles: Sequence[tuple[str, Profile]]
+                    ) -> Iterable[tuple[Finding, str]]:
+    """A parameter whose scale changed: stricter or looser for the profiles given, else just changed."""
+    from tendergen.core.params import setting
+
+    before = {p.name: p for p in old.parameters}
+    for p in new.parameters:
+        q = before.get(p.name)
+        if q is None or _scale_data(old, p.name) == _scale_data(new, p.name):
+            continue
+        moved = []
+        for _, profile in profiles:
+            was = setting(q, profile.facts, profile.parameters.get(old.id, {})).value
+            now = setting(p, profile.facts, profile.parameters.get(new.id, {})).value
+            if was != now:
+                moved.append((was, now))
+        note = f"{p.name}: {len(moved)} av {len(profiles)} profiler får ett annat värde" if profiles else p.name
+        numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for pair in moved for v in pair)
+        if moved and numeric and p.stricter is not None and q.unit == p.unit:
+            if any((now < was) == (p.stricter == "higher") for was, now in moved):  # type: ignore[operator]
+                yield Finding.LOOSER, note
+                continue
+            yield Finding.STRICTER, note
+            continue
+        yield Finding.SCALE, note
 
 
 def _parameter_findings(old: Clause, new: Clause) -> Iterable[tuple[Finding, str]]:

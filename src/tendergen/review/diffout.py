@@ -44,6 +44,18 @@ def _short(value: Any, limit: int = 160) -> str:
 
 
 
+def _scale_text(spec: Any) -> str:
+    """A parameter's scale as a reviewer reads it: ` (skala: estimated_value_sek < 300000 → 100000; …)`."""
+    steps = spec.get("scale") if isinstance(spec, dict) else None
+    if not isinstance(steps, list):
+        return ""
+    shown = []
+    for step in steps:
+        rule = rule_from_data(step.get("when")) if isinstance(step, dict) else None
+        shown.append(f"{rule_text(rule) if rule else '?'} → {step.get('default') if isinstance(step, dict) else '?'}")
+    return " (skala: " + "; ".join(shown) + ")"
+
+
 def show(field_name: str, value: Any, limit: int = 600) -> str:
     """A field's value as a reviewer reads it."""
     if value is None:
@@ -52,7 +64,7 @@ def show(field_name: str, value: Any, limit: int = 600) -> str:
         rule = rule_from_data(value)
         return rule_text(rule) if rule is not None else _short(value, limit)
     if field_name == "parameters" and isinstance(value, dict):
-        return "; ".join(f"{name} = {spec.get('default')} {spec.get('unit', '')}".rstrip()
+        return "; ".join(f"{name} = {spec.get('default')} {spec.get('unit', '')}".rstrip() + _scale_text(spec)
                          for name, spec in value.items())
     if field_name == "legal_basis" and isinstance(value, list):
         return "; ".join(" ".join(filter(None, (b.get("provision"), b.get("ref")))) for b in value)

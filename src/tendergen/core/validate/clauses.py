@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from tendergen.core.load import Source, TreePath, at, locate, plain
-from tendergen.core.model import Clause, Fact, LegalRef, Parameter, frozen
+from tendergen.core.model import Clause, Fact, LegalRef, Parameter, ScaleStep, frozen
 from tendergen.core.text import PLACEHOLDER, placeholders
 from tendergen.core.validate.rules import rule
 from tendergen.core.validate.schema import Problems, problem, schema_problems, suggest
@@ -18,7 +20,11 @@ TEXT_GLOBALS = frozenset({"organisation", "title", "reference", "avtalstid_ar", 
                           "optioner_text"})
 
 
-def _parameter(name: str, spec: Mapping[str, Any], loc: Location, problems: Problems) -> Parameter:
+def _parameter(tree: Any, path: TreePath, label: str, known: Mapping[str, Fact], problems: Problems) -> Parameter:
+    """One declared parameter, its default and every scale step checked against its type and limits."""
+    name = str(path[-1])
+    spec = plain(at(tree, path))
+    loc = locate(tree, path, label, key=True)
     param = Parameter(
         name=name,
         type=spec["type"],
@@ -34,7 +40,16 @@ def _parameter(name: str, spec: Mapping[str, Any], loc: Location, problems: Prob
     if wrong:
         problems.append(problem(f"parameter {name!r}: default {wrong}", loc,
                                 "give a default of the parameter's type, within its minimum, maximum and choices"))
-    return param
+    steps = []
+    for i, step in enumerate(spec.get("scale", ())):
+        wrong = parameter_value_problem(param, step["default"])
+        if wrong:
+            problems.append(problem(f"parameter {name!r}: scale step {i + 1}: default {wrong}",
+                                    locate(tree, [*path, "scale", i, "default"], label),
+                                    "give each step a default of the parameter's type, within its minimum, "
+                                    "maximum and choices"))
+        steps.append(ScaleStep(rule(tree, [*path, "scale", i, "when"], label, known, problems), step["default"]))
+    return replace(param, scale=tuple(steps)) if steps else param
 
 
 def parameter_value_problem(param: Parameter, value: Any) -> str:
@@ -50,6 +65,26 @@ def parameter_value_problem(param: Parameter, value: Any) -> str:
         return f"{value!r} is below the minimum {param.minimum:g}"
     if param.maximum is not None and isinstance(value, int | float) and value > param.maximum:
         return f"{value!r} is above the maximum {param.maximum:g}"
+    return ""
+
+
+SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÅÄÖ])")
+ABBREVIATIONS = ("t.ex.", "bl.a.", "m.m.", "o.d.", "d.v.s.", "dvs.", "kap.", "p.", "s.", "nr.", "jfr.", "enl.", "ca.")
+
+
+def summary_problem(summary: str) -> str:
+    """Why a summary is not one complete sentence, or '' when it is."""
+    text = " ".join(summary.split())
+    if not text[:1].isupper() and not text.startswith("{{"):
+        return "does not start with a capital letter"
+    if not text.endswith(".") or text.endswith(("..", "…", ",.", ":.", ";.")):
+        return "does not end with a full stop after a complete sentence"
+    if any(text.endswith(" " + a) or text == a for a in ABBREVIATIONS):
+        return "ends with an abbreviation, not the end of a sentence"
+    for match in SENTENCE_END.finditer(text):
+        before = text[:match.start() + 1]
+        if not any(before.endswith(a) for a in ABBREVIATIONS):
+            return "holds more than one sentence"
     return ""
 
 
@@ -107,10 +142,15 @@ APPROVED_CONTENT = ("title", "kind", "text", "parameters", "when", "legal_basis"
 
 
 def content_hash(data: Mapping[str, Any]) -> str:
-    """A fingerprint of what a lawyer approves in a clause (not its status or approval metadata)."""
+    """A fingerprint of what a lawyer approves in a clause (not its status or approval metadata).
+
+    The summary counts when there is one (a clause without one keeps the fingerprint it always had).
+    """
     import hashlib
 
     content = {k: data.get(k) for k in APPROVED_CONTENT}
+    if data.get("summary") is not None:
+        content["summary"] = data["summary"]
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -125,10 +165,8 @@ def clause(
         problems.extend(found)
         return None
     loc = locate(tree, [*path, "id"], label)
-    params = tuple(
-        _parameter(name, spec, locate(tree, [*path, "parameters", name], label, key=True), problems)
-        for name, spec in data.get("parameters", {}).items()
-    )
+    params = tuple(_parameter(tree, [*path, "parameters", name], label, known, problems)
+                   for name in data.get("parameters", {}))
     for lang in ("sv", "en"):
         if lang in data["text"]:
             problems.extend(
@@ -137,6 +175,14 @@ def clause(
                     locate(tree, [*path, "text", lang], label), f"text.{lang}",
                 )
             )
+    if "summary" in data:
+        summary_loc = locate(tree, [*path, "summary"], label)
+        wrong = summary_problem(data["summary"])
+        if wrong:
+            problems.append(problem(f"summary {wrong}", summary_loc,
+                                    "write one complete sentence that starts with a capital letter and ends with "
+                                    "a full stop"))
+        problems.extend(text_problems(data["summary"], (p.name for p in params), summary_loc, "summary"))
     when = rule(tree, [*path, "when"], label, known, problems) if "when" in data else None
     evaluation = data.get("evaluation", {})
     return Clause(
@@ -150,6 +196,7 @@ def clause(
         kind=data["kind"],
         text=data["text"]["sv"],
         text_en=data["text"].get("en", ""),
+        summary=" ".join(data.get("summary", "").split()),
         motiv=data["motiv"],
         location=loc,
         approved_by=data.get("approved_by", ""),
