@@ -74,7 +74,8 @@ def test_small_purchase_with_sensitive_data_keeps_a_higher_data_protection_floor
     found = {s.name: s for s in settings(clause, profile)}
     assert found["ansvarstak_min_sek"].value == 100000
     assert found["ansvarstak_dataskydd_min_sek"].value == 1500000
-    assert found["ansvarstak_dataskydd_min_sek"].basis is Basis.SCALE and found["ansvarstak_dataskydd_min_sek"].step == 0
+    data_floor = found["ansvarstak_dataskydd_min_sek"]
+    assert data_floor.basis is Basis.SCALE and data_floor.step == 0
     assert found["ansvarstak_procent"].basis is Basis.DEFAULT
 
 
@@ -119,7 +120,8 @@ def test_manifest_records_the_basis(session: api.Session, tmp_path: Path) -> Non
 SCALED = CLAUSE.replace(
     "  dagar: {{type: integer, default: 90, description: Lagringstid, stricter: higher}}\n",
     "  dagar:\n    type: integer\n    default: 90\n    minimum: 30\n    description: Lagringstid\n"
-    "    stricter: higher\n    scale:\n      - when: {{estimated_value_sek: {{lt: 700000}}}}\n        default: {small}\n")
+    "    stricter: higher\n    scale:\n      - when: {{estimated_value_sek: {{lt: 700000}}}}\n"
+    "        default: {small}\n")
 
 
 def test_scale_step_outside_the_limits_is_located() -> None:
