@@ -45,13 +45,15 @@ def parameter_values(clause: Clause, profile: Profile) -> dict[str, Scalar]:
 def clause_text(clause: Clause, values: Mapping[str, Scalar], profile: Profile, env: Any) -> str:
     """Render one clause text in the sandbox: parameter values are data, never template code."""
     names = {"organisation": profile.organisation, "title": profile.title, "reference": profile.reference,
+             "kritiska_produkter": critical_products_text(profile.facts.get("critical_products", ())),
              **contract_names(profile)}
     return render_text(clause, {**names, **{k: format_value(v) for k, v in values.items()}}, env)
 
 
 PLACEHOLDERS = {"organisation": "[upphandlande myndighet]", "title": "[upphandlingens namn]",
                 "reference": "[diarienummer]", "avtalstid_ar": "[avtalstid]", "optioner": "[optioner]",
-                "antal_optioner": "[antal optioner]", "optioner_text": "[optioner]"}
+                "antal_optioner": "[antal optioner]", "optioner_text": "[optioner]",
+                "kritiska_produkter": "[de kritiska produkterna]"}
 
 
 def default_text(clause: Clause, env: Any) -> str:
@@ -83,6 +85,14 @@ def contract_names(profile: Profile) -> dict[str, str]:
         "antal_optioner": str(len(options)),
         "optioner_text": options_text(options),
     }
+
+
+def critical_products_text(products: Sequence[str]) -> str:
+    """The profile's critical products as a phrase: "trygghetslarm, larmknappar och laddare", or every product."""
+    names = [" ".join(p.split()) for p in products]
+    if not names:
+        return "samtliga varor som ingår i leveransen"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} och {names[-1]}"
 
 
 COUNT_WORDS = ("ingen", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio")

@@ -17,7 +17,7 @@ from tendergen.core.validate.schema import Problems, problem, schema_problems, s
 from tendergen.errors import Location
 
 TEXT_GLOBALS = frozenset({"organisation", "title", "reference", "avtalstid_ar", "optioner", "antal_optioner",
-                          "optioner_text"})
+                          "optioner_text", "kritiska_produkter"})
 
 
 def _parameter(tree: Any, path: TreePath, label: str, known: Mapping[str, Fact], problems: Problems) -> Parameter:

@@ -60,6 +60,32 @@ def _value_checks(
 
 
 EU_MARGIN = 0.1  # how close to an unverified EU threshold a value must be for the warning
+DYNAMIC_PURCHASING = "dynamiskt-inkopssystem"
+
+
+def _fact_checks(tree: Any, label: str, given: Mapping[str, Any], facts_: Mapping[str, Any], problems: Problems,
+                 warnings: list[str]) -> None:
+    """Facts that contradict each other (errors) or that leave a clause without what it needs (warnings)."""
+    def at(name: str) -> Location:
+        return locate(tree, ["facts", name], label)
+
+    if "critical_products" in given and not facts_["supply_critical"]:
+        problems.append(problem("critical_products lists products, but supply_critical is not true", at(
+            "critical_products"), "set supply_critical: true, or remove critical_products"))
+    if facts_["supply_critical"] and "critical_products" not in given:
+        warnings.append(f"{at('supply_critical')}: supply_critical without critical_products: the requirement on "
+                        "safety stock covers every product in the delivery; list the critical ones in critical_products")
+    if facts_["supply_critical"] and not facts_["hardware"]:
+        warnings.append(f"{at('supply_critical')}: supply_critical concerns deliveries of goods, but hardware is not "
+                        "true; set hardware: true if the delivery includes products")
+    if facts_["procedure"] == DYNAMIC_PURCHASING and facts_.get("framework_agreement"):
+        problems.append(problem("a dynamiskt inköpssystem is not a ramavtal: framework_agreement cannot be true with "
+                                "procedure dynamiskt-inkopssystem", at("framework_agreement"),
+                                "remove framework_agreement, or choose another procedure for a ramavtal"))
+    for name in ("long_term_preservation", "e_archive", "alarm_chain"):
+        if facts_[name] and facts_["delivery_model"] == "ingen":
+            warnings.append(f"{at(name)}: {name} needs a system or service that holds the information, but "
+                            "delivery_model is ingen; choose the delivery model of that system or service")
 
 
 def profile(source: Source, lib: Library, *, organisation: str = "", today: str = "") -> Profile:
@@ -82,6 +108,7 @@ def profile(source: Source, lib: Library, *, organisation: str = "", today: str 
     day = data.get("date") or today or dt.date.today().isoformat()
     all_facts = {**given, **policy.derived_facts(given, contract, lib, day)}
     problems, warnings = _value_checks(tree, label, all_facts, lib, day)
+    _fact_checks(tree, label, data["facts"], all_facts, problems, warnings)
     problems.extend(_parameter_problems(tree, label, data.get("parameters", {}), lib))
     own_content = content.tender(source, data, all_facts, lib, problems, warnings)
     forced = {kind: _forced(tree, label, data.get(kind, []), kind, lib, problems) for kind in ("include", "exclude")}

@@ -7,7 +7,7 @@ from typing import Any
 
 from tendergen.core.load import TreePath, at, locate, plain
 from tendergen.core.model import Fact, Rule, frozen
-from tendergen.core.validate.schema import Problems, problem, suggest
+from tendergen.core.validate.schema import Problems, problem, suggest, yaml_word
 
 
 def facts(profile_schema: Mapping[str, Any]) -> Mapping[str, Fact]:
@@ -23,8 +23,8 @@ def facts(profile_schema: Mapping[str, Any]) -> Mapping[str, Fact]:
 
 
 def _value_fits(fact: Fact, value: Any) -> bool:
-    if fact.type == "enum":
-        return value in fact.schema["enum"]
+    if fact.type == "enum":  # by type too: 1 is not true, and 0 is not false
+        return any(type(value) is type(v) and value == v for v in fact.schema["enum"])
     if fact.type == "boolean":
         return isinstance(value, bool)
     if fact.type in ("integer", "number"):
@@ -50,6 +50,10 @@ def rule(tree: Any, path: TreePath, label: str, known: Mapping[str, Fact], probl
         hint = suggest(key, known) or "declared facts: " + ", ".join(sorted(known))
         problems.append(problem(f"rule names undeclared fact {key!r}", loc, hint))
         return Rule("test", fact=key, test="eq", value=plain(value), location=loc)
+    if fact.type == "array":
+        problems.append(problem(f"fact {key!r} is a list of names for the documents; rules cannot test it", loc,
+                                "test a yes/no fact instead, e.g. supply_critical"))
+        return Rule("test", fact=key, test="eq", value=plain(value), location=loc)
     test, expected = next(iter(plain(value).items())) if isinstance(value, Mapping) else ("eq", plain(value))
     values = expected if test in ("in", "not_in") else [expected]
     if test in ORDERING_TESTS and fact.type not in ("integer", "number"):
@@ -58,7 +62,7 @@ def rule(tree: Any, path: TreePath, label: str, known: Mapping[str, Fact], probl
     for item in values:
         if not _value_fits(fact, item):
             allowed = fact.schema.get("enum")
-            hint = "use one of: " + ", ".join(map(str, allowed)) if allowed else f"use a {fact.type}"
+            hint = "use one of: " + ", ".join(map(yaml_word, allowed)) if allowed else f"use a {fact.type}"
             problems.append(problem(f"{item!r} is not a possible value of fact {key!r}", loc, hint))
     return Rule("test", fact=key, test=test, value=expected, location=loc)
 

@@ -13,6 +13,11 @@ from tendergen.errors import InvalidInput, Location, TendergenError
 Problems = list[TendergenError]
 
 
+
+def yaml_word(value: Any) -> str:
+    """A value as it is written in YAML: true/false rather than True/False."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
 def problem(message: str, loc: Location, hint: str) -> InvalidInput:
     """One located problem; the hint is required: every error tells the user what to do."""
     return InvalidInput(message, location=loc, hint=hint)
@@ -51,7 +56,7 @@ def schema_problems(tree: Any, data: Any, schema: str, label: str, base: TreePat
             hint = "add the missing field"
         elif error.validator == "enum":
             message = f"{instance!r} is not allowed here"
-            hint = "use one of: " + ", ".join(map(str, error.validator_value))
+            hint = "use one of: " + ", ".join(map(yaml_word, error.validator_value))
         elif error.validator == "type":
             message = f"{instance!r} is not of type {error.validator_value}"
         elif error.validator == "pattern":
