@@ -14,7 +14,7 @@ from tendergen.interview import BACK, BY_ID, Ask, Context, Interview, Prompt, Re
 ANSWERS: dict[str, object] = {
     "vad": "Bokningssystem för idrottshallar", "verksamhet": "Kultur- och fritidsförvaltningen",
     "kategori": "it-som-tjanst", "leverans": "saas", "varde": 300000, "tidigare": 0, "avtalstid": 3,
-    "anvandare": "invanare", "personuppgifter": True, "kansliga": False, "lagring": "eu", "kritisk": "hanterbart",
+    "anvandare": "invanare", "personuppgifter": "ja", "kansliga": False, "lagring": "eu", "kritisk": "hanterbart",
     "ai": False, "kontakt": "Sara Holm", "diarienummer": "KFN 2026/12",
 }
 
@@ -95,3 +95,20 @@ def test_answers_source_errors_are_located(context: Context) -> None:
     listed = load.Source(load.parse_yaml("- vad\n", "svar.yaml"), "svar.yaml", Path("svar.yaml"), b"- vad\n")
     with pytest.raises(InvalidInput, match="must be a mapping"):
         from_source(context, listed)
+
+
+@pytest.mark.parametrize("reply,fact", [("ja", True), (True, True), ("nej", False), (False, False), ("3", "possible"),
+                                        ("vet-inte", "possible")])
+def test_personal_data_may_be_answered_not_known_yet(context: Context, reply: object, fact: object) -> None:
+    outcome = from_answers(context, {**ANSWERS, "personuppgifter": reply})
+    assert outcome.profile["facts"]["personal_data"] == fact  # type: ignore[index]
+    asked_about_sensitive = "kansliga" in outcome.answers
+    assert asked_about_sensitive == (fact is not False)
+
+
+def test_hardware_that_must_work_in_a_crisis_is_supply_critical(context: Context) -> None:
+    answers = {**ANSWERS, "kategori": "hardvara", "kritisk": "kritiskt"}
+    for key in ("leverans", "anvandare", "lagring", "ai"):
+        answers.pop(key)
+    facts = from_answers(context, answers).profile["facts"]
+    assert facts["supply_critical"] is True and facts["hardware"] is True  # type: ignore[index]

@@ -14,7 +14,7 @@ from test_validate import CLAUSE, WORKSPACE
 
 DESIGN_AREAS = {"tillganglighet", "exit", "informationssakerhet", "sekretess", "personuppgifter", "kris",
                 "hallbarhet", "ai", "sanktioner", "sla", "leverans", "samverkan", "andringar", "ekonomi",
-                "underleverantorer", "upphandling", "avtal", "lathund"}
+                "underleverantorer", "upphandling", "avtal", "lathund", "arkiv", "valfardsteknik"}
 
 
 def selection(session: api.Session, name: str) -> tuple[set[str], set[str]]:

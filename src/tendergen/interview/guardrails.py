@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tendergen.core import policy
 from tendergen.core.model import Library
 from tendergen.core.words import sek
-from tendergen.interview.questions import Answers
+from tendergen.interview.questions import Answers, handles_personal_data
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def limit_messages(answers: Answers, limit: Limit) -> tuple[str, str]:
 
 def storage_warning(answers: Answers) -> str:
     """A warning in Swedish when personal data may be stored or reached outside the EU/EES; else ''."""
-    if answers.get("personuppgifter") and answers.get("lagring") in ("utanfor", "vet-inte"):
+    if handles_personal_data(answers) and answers.get("lagring") in ("utanfor", "vet-inte"):
         return ("Obs! Personuppgifter kan komma att lagras eller nås utanför EU/EES. Kraven om "
                 "tredjelandsöverföring tas med, och dataskyddsombudet bör granska leverantörens svar.")
     return ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tendergen.interview.guardrails import total_value
-from tendergen.interview.questions import NO_SYSTEM, Answers
+from tendergen.interview.questions import NO_SYSTEM, Answers, personal_data
 
 HEADER = "# Upphandlingsprofil skapad av `tendergen light`. Bygg om med: tendergen light --profile profil.yaml\n"
 
@@ -20,10 +20,11 @@ def profile_data(answers: Answers, organisation: str, day: str) -> ProfileData:
         "delivery_model": delivery,
         "estimated_value_sek": total_value(answers),
         "citizen_facing": answers.get("anvandare") == "invanare",
-        "personal_data": bool(answers.get("personuppgifter")),
+        "personal_data": personal_data(answers),
         "sensitive_personal_data": bool(answers.get("kansliga")),
         "third_country_processing": answers.get("lagring") in ("utanfor", "vet-inte"),
         "critical_service": answers.get("kritisk") == "kritiskt",
+        "supply_critical": answers.get("kritisk") == "kritiskt" and category in ("hardvara", "valfardsteknik"),
         "ai_components": bool(answers.get("ai")),
         "hardware": category in ("hardvara", "valfardsteknik"),
         "consultants_on_site": category == "konsulttjanster",

@@ -77,17 +77,21 @@ QUESTIONS = (
              lambda a: a.get("kategori") not in NO_SYSTEM),
     Question("personuppgifter", "Kommer tjänsten att hantera uppgifter om personer (namn, e-post, personnummer, "
              "bilder …)?",
-             "Även uppgifter om medarbetare räknas. Svara ja om du är osäker.", "bool", True),
+             "Även uppgifter om medarbetare räknas. Svara vet inte ännu om det beror på hur tjänsten kommer att "
+             "användas: då kommer villkoren om personuppgifter med ändå, så att skyddet finns om det behövs.",
+             "choice", "ja",
+             (("ja", "ja"), ("nej", "nej"), ("vet-inte", "vet inte ännu, det beror på hur tjänsten används"))),
     Question("kansliga", "Gäller det känsliga uppgifter, till exempel om hälsa, eller personnummer i större "
              "omfattning?",
-             "Känsliga personuppgifter är bland annat hälsa, etniskt ursprung, religion och sexuell läggning.",
-             "bool", False, ask_if=lambda a: bool(a.get("personuppgifter"))),
+             "Känsliga personuppgifter är bland annat hälsa, etniskt ursprung, religion och sexuell läggning. "
+             "Svara ja om det kan bli så.",
+             "bool", False, ask_if=lambda a: handles_personal_data(a)),
     Question("lagring", "Var får uppgifterna lagras och hanteras?",
              "Om leverantören eller dess support kan nå uppgifterna från ett land utanför EU/EES räknas det som "
              "tredjelandsöverföring.", "choice", "eu",
              (("eu", "bara inom EU/EES"), ("utanfor", "även utanför EU/EES"), ("vet-inte", "vet inte")),
-             lambda a: bool(a.get("personuppgifter")) and a.get("leverans", "ingen") != "ingen"),
-    Question("kritisk", "Hur allvarligt är det om tjänsten inte fungerar på en dag?",
+             lambda a: handles_personal_data(a) and a.get("leverans", "ingen") != "ingen"),
+    Question("kritisk", "Hur allvarligt är det om tjänsten eller leveranserna inte fungerar på en dag?",
              "Samhällsviktig verksamhet är sådan som måste fungera även vid en kris, till exempel omsorg.",
              "choice", "hanterbart",
              (("hanterbart", "besvärligt men hanterbart"),
@@ -100,6 +104,21 @@ QUESTIONS = (
     Question("diarienummer", "Diarienummer för köpet, om det finns", "Lämna tomt om ni inte har något ännu.",
              "text", ""),
 )
+PERSONAL_DATA: dict[str, bool | str] = {"ja": True, "nej": False, "vet-inte": "possible"}  # answer -> the fact
+
+
+def personal_data(answers: Answers) -> bool | str:
+    """The fact personal_data for the answer: true, false, or "possible" when the department does not know yet."""
+    answer = answers.get("personuppgifter")
+    if isinstance(answer, bool):  # answers saved before the question had a third choice
+        return answer
+    return PERSONAL_DATA.get(str(answer), False)
+
+
+def handles_personal_data(answers: Answers) -> bool:
+    return personal_data(answers) is not False
+
+
 # Asked first, and only when neither the workspace nor the caller names the organisation.
 ORGANISATION = Question("organisation", "Vilken kommun eller organisation köper?",
                         "Namnet står på alla dokument. Skriv det i tendergen.yaml (organisation: ...) så slipper du "
@@ -141,6 +160,11 @@ def parse(question: Question, raw: object) -> Answer:
         values = [v for v, _ in question.choices]
         if text in values:
             return text
+        yes_no = "ja" in values and "nej" in values  # a yes/no question with more choices takes ja/nej too
+        if yes_no and (raw is True or text.lower() in YES):
+            return "ja"
+        if yes_no and (raw is False or text.lower() in NO):
+            return "nej"
         if text.isdigit() and 1 <= int(text) <= len(values):
             return values[int(text) - 1]
         raise ValueError(f"Välj en siffra mellan 1 och {len(values)}.")

@@ -74,7 +74,8 @@ def _fact_checks(tree: Any, label: str, given: Mapping[str, Any], facts_: Mappin
             "critical_products"), "set supply_critical: true, or remove critical_products"))
     if facts_["supply_critical"] and "critical_products" not in given:
         warnings.append(f"{at('supply_critical')}: supply_critical without critical_products: the requirement on "
-                        "safety stock covers every product in the delivery; list the critical ones in critical_products")
+                        "safety stock covers every product in the delivery; list the critical ones in "
+                        "critical_products")
     if facts_["supply_critical"] and not facts_["hardware"]:
         warnings.append(f"{at('supply_critical')}: supply_critical concerns deliveries of goods, but hardware is not "
                         "true; set hardware: true if the delivery includes products")
