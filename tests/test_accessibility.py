@@ -82,9 +82,12 @@ def test_table_of_contents_is_filled_without_update_prompt(built_examples: dict[
         assert all(re.search(r"\d+$", text_of(p)) for p in toc), docx.name
         instr = " ".join(t.text or "" for p in toc for t in p.iter(f"{{{W}}}instrText"))
         assert instr.count("PAGEREF") == len(toc), docx.name
-        anchors = {h.get(f"{{{W}}}anchor") for h in body.iter(f"{{{W}}}hyperlink")}
+        anchors = {h.get(f"{{{W}}}anchor") for p in toc for h in p.iter(f"{{{W}}}hyperlink")}
         marks = {b.get(f"{{{W}}}name") for p in headings for b in p.iter(f"{{{W}}}bookmarkStart")}
         assert anchors <= marks
+        # Every other link (a reference to a clause or a requirement) has its bookmark in the document.
+        links = {h.get(f"{{{W}}}anchor") for h in body.iter(f"{{{W}}}hyperlink")}
+        assert links <= {b.get(f"{{{W}}}name") for b in body.iter(f"{{{W}}}bookmarkStart")}, docx.name
 
 
 def test_toc_without_libreoffice_is_hyperlinked_headings(tmp_path: Path) -> None:

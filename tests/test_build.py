@@ -129,7 +129,7 @@ def test_why_appendix_lists_every_clause_with_reason(built_examples: dict[str, P
     text = docx_as_text(out / "urvalsredovisning.docx")
     assert "[Heading 1] Valda klausuler" in text and "[Heading 1] Klausuler som inte valts" in text
     pub = next(line for line in text.splitlines() if line.startswith("PUB-AVTAL |"))
-    assert "personal_data = true (profil: false) ✗" in pub
+    assert "personal_data ∈ {true, possible} (profil: false) ✗" in pub
     ilo = next(line for line in text.splitlines() if line.startswith("HALL-ILO-VILLKOR / version"))
     assert "17 kap. 4 § LOU" in ilo
 
