@@ -63,6 +63,26 @@ def test_liability_floor_follows_value_and_risk(terms: dict[str, str]) -> None:
     assert "lägst 5 000 000 kronor. Det särskilda taket" in terms["large"]
 
 
+@pytest.mark.parametrize(("name", "expected", "absent"), [
+    ("small", ["försäkringsbelopp om lägst 500 000 kronor", "efter varje kalenderårs utgång",
+               "minst var 12:e månad", "vite till Kommunen med 1 000 kronor för varje påbörjad vecka",
+               "begränsat till 25 procent av månadsavgiften"],
+     ["Rätt till säkerhetsgranskning", "kalendermånads utgång", "Månatlig"]),
+    ("medium", ["försäkringsbelopp om lägst 2 000 000 kronor", "efter varje kalenderkvartals utgång",
+                "minst var 6:e månad", "vite till Kommunen med 3 000 kronor", "Rätt till säkerhetsgranskning"],
+     ["5 000 000"]),
+    ("large", ["försäkringsbelopp om lägst 5 000 000 kronor", "efter varje kalendermånads utgång",
+               "minst var 3:e månad", "vite till Kommunen med 5 000 kronor", "Rätt till säkerhetsgranskning",
+               "begränsat till 40 procent av månadsavgiften"], []),
+])
+def test_insurance_reporting_penalties_and_audit_follow_value_and_risk(
+        terms: dict[str, str], name: str, expected: list[str], absent: list[str]) -> None:
+    for text in expected:
+        assert text in terms[name], (name, text)
+    for text in absent:
+        assert text not in terms[name], (name, text)
+
+
 def test_small_purchase_with_sensitive_data_keeps_a_higher_data_protection_floor(session: api.Session) -> None:
     clause = session.library.clause("AVT-ANSVAR")
     assert clause is not None
