@@ -75,6 +75,25 @@ def test_shipped_example_imports_as_the_profiles_own_requirements(runner: CliRun
     assert imported(runner, SHEET) == own_requirements()
 
 
+SHEETS = sorted((ROOT / "examples" / "krav").glob("*.xlsx"))
+
+
+def test_the_complete_example_tenders_each_have_a_sheet() -> None:
+    """A framework with lots, a pris/kvalitet system and a price-only tender: each with its spreadsheet."""
+    assert {p.name for p in SHEETS} >= {"hardvara-ramavtal-krav.xlsx", "saas-verksamhetssystem-krav.xlsx",
+                                        "it-konsulter-ramavtal-krav.xlsx"}
+
+
+@pytest.mark.parametrize("sheet", SHEETS, ids=lambda p: p.name)
+def test_every_example_sheet_imports_as_its_profiles_own_requirements(runner: CliRunner, sheet: Path) -> None:
+    """examples/krav/STEM-krav.xlsx imports cleanly into exactly the requirements examples/STEM.yaml holds."""
+    profile = ROOT / "examples" / f"{sheet.name.removesuffix('-krav.xlsx')}.yaml"
+    assert profile.is_file(), f"{sheet.name} names no example"
+    wanted = plain(read_yaml(profile).tree)["requirements"]
+    assert imported(runner, sheet) == wanted
+    assert len(wanted) >= 5
+
+
 def test_imported_yaml_works_as_a_profiles_requirements_file(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "krav.yaml"
     result = runner.invoke(cli, ["requirements", "import", str(SHEET), "-o", str(out)])
