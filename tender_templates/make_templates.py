@@ -441,6 +441,39 @@ def form_body() -> str:
     return TEXT_BODY + para("Underskrift", "Heading1", keep_next=True) + signature_block()
 
 
+REFERENCE_WIDTHS = [3600, 6038]
+
+
+def _reference_rows(loop: str, height: int) -> str:
+    """Rows of one reference table: a label and an empty cell to write in, kept with the rest of the table."""
+    label = para("{{ label }}", "TableText", keep_next=True)
+    body = row(cell(REFERENCE_WIDTHS[0], label) + cell(REFERENCE_WIDTHS[1], para("", "TableText", keep_next=True)),
+               height=height)
+    return (_loop_row(f"for label in {loop}", REFERENCE_WIDTHS) + body
+            + _loop_row("endfor", REFERENCE_WIDTHS))
+
+
+def references_body() -> str:
+    """referensbilaga.docx: what the reference assignments must show, then one table per assignment.
+
+    `assignments` ({title, anchor, anchor_id, short, long}): the short rows take a line, the long ones
+    (descriptions) leave room to write; each table is kept on one page.
+    """
+    return (TEXT_BODY
+            + tag("if assignments is defined and assignments")
+            + para("{{ assignments_title }}", "Heading1")
+            + tag("for item in assignments")
+            + '<w:p><w:pPr><w:pStyle w:val="Heading2"/></w:pPr>'
+            '<w:bookmarkStart w:id="{{ item.anchor_id }}" w:name="{{ item.anchor }}"/>'
+            + run("{{ item.title }}") + '<w:bookmarkEnd w:id="{{ item.anchor_id }}"/></w:p>'
+            + table(REFERENCE_WIDTHS, ["Uppgift", "Fylls i av Anbudsgivaren"],
+                    _reference_rows("item.short", 454) + _reference_rows("item.long", 1420),
+                    "{{ item.title }}", "En uppgift om referensuppdraget per rad med en tom ruta som Anbudsgivaren "
+                    "fyller i.")
+            + tag("endfor")
+            + tag("endif"))
+
+
 def contract_body() -> str:
     """avtal.docx: parties, subject, term, contacts, contract documents; the parties' signatures at the end."""
     return TEXT_BODY + signature_block()
@@ -579,6 +612,7 @@ TEMPLATES = {
     "lathund": (TEXT_BODY, True, False),
     "anbudsformular": (form_body(), True, False),
     "avtal": (contract_body(), True, False),
+    "referensbilaga": (references_body(), True, False),
 }
 
 if __name__ == "__main__":

@@ -390,3 +390,121 @@ def test_direct_award_gets_no_form_or_contract(session: api.Session, tmp_path: P
 
     api.build(session, ROOT / "examples" / "direktupphandling-enkatverktyg.yaml", tmp_path / "d")
     assert not (tmp_path / "d" / "avtal.docx").exists() and not (tmp_path / "d" / "anbudsformular.docx").exists()
+
+
+# --- references: the qualification requirement and its referensbilaga ------------------------------
+
+REFERENCES = """\
+references:
+  count: 3
+  within_years: 2
+  min_months: 12
+  assignment: >
+    drift av ett ärendehanteringssystem åt en kommun eller region
+"""
+
+
+def test_references_set_the_requirement_and_the_form(tree: Callable[[dict[str, str]], Path],
+                                                     session: api.Session) -> None:
+    """The profile's references become the AF's requirement and a numbered referensbilaga with one table each."""
+    from helpers import docx_as_text
+
+    base = tree({"p.yaml": BASE.format(facts="", content=SCOPE + TIMETABLE + REFERENCES)})
+    profile = api.load_profile(session, base / "p.yaml")
+    assert dict(profile.parameters["UPPH-KVAL-REFERENSER"]) == {
+        "antal_referenser": 3, "referens_ar": 2, "min_uppdrag_manader": 12,
+        "uppdragets_innehall": "drift av ett ärendehanteringssystem åt en kommun eller region"}
+    api.build(session, base / "p.yaml", base / "out")
+    af = docx_as_text(base / "out" / "upphandlingsdokument.docx")
+    form = docx_as_text(base / "out" / "referensbilaga.docx")
+    assert "redovisa minst 3 referensuppdrag" in af
+    assert "Uppdraget har avsett drift av ett ärendehanteringssystem åt en kommun eller region." in af
+    number = re.search(r"^Bilaga (\d+) \| Referensbilaga \| referensbilaga\.docx$", af, re.MULTILINE)
+    assert number, "the AF's annex list names the referensbilaga"
+    label = f"Bilaga {number.group(1)} Referensbilaga"
+    assert f"[List Bullet] {label}, ifylld för varje referensuppdrag." in af  # what the tender must contain
+    assert f"[Form Title] {label}" in form
+    headings = re.findall(r"^\[Heading 2\] (Referensuppdrag \d+)$", form, re.MULTILINE)
+    assert headings == ["Referensuppdrag 1", "Referensuppdrag 2", "Referensuppdrag 3"]
+    assert form.count("Kontaktpersonens e-postadress | ") == 3
+    assert form.count("Hur uppdraget motsvarar det som efterfrågas i denna upphandling | ") == 3
+    # The form's summary states the AF's figures and points at the requirement by its number in the AF.
+    section = re.search(r"^\[Heading 2\] Teknisk och yrkesmässig kapacitet – referensuppdrag$", af, re.MULTILINE)
+    assert section
+    assert "anges i avsnitt " in form
+    assert "Teknisk och yrkesmässig kapacitet – referensuppdrag i upphandlingsdokumentet" in form
+    assert "minst 12 månader" in form and "de senaste 2 åren" in form
+    assert "från och med den 10\u00a0mars 2025 till och med den 10\u00a0mars 2027" in form  # deadline 2027-03-10
+    assert "Anbudsgivaren redovisar minst 3 referensuppdrag" in form
+
+
+def test_reference_form_points_at_the_requirement_number_in_the_af(tree: Callable[[dict[str, str]], Path],
+                                                                   session: api.Session) -> None:
+    """The number the form names is the heading number LibreOffice prints in the AF."""
+    from conftest import office
+    from helpers import pdf_text
+
+    base = tree({"p.yaml": BASE.format(facts="", content=SCOPE + TIMETABLE + REFERENCES)})
+    with office():
+        api.build(session, base / "p.yaml", base / "out", pdf=True)
+    form = " ".join(pdf_text(base / "out" / "pdf" / "referensbilaga.pdf").split())
+    af = " ".join(pdf_text(base / "out" / "pdf" / "upphandlingsdokument.pdf").split())
+    named = re.search(r"anges i avsnitt (\d+\.\d+) Teknisk och yrkesmässig kapacitet", form)
+    assert named, form[:600]
+    assert f"{named.group(1)} Teknisk och yrkesmässig kapacitet – referensuppdrag Ska" in af
+    assert "Referensuppdrag 3" in form and "Fylls i av Anbudsgivaren" in form and "KS 1" in form
+
+
+@pytest.mark.parametrize(("block", "where", "message"), [
+    ("references: {count: 9}", "p.yaml:11:21:", "references.count: 9 is above the maximum 5"),
+    ("references: {within_years: 0}", "p.yaml:11:", "within_years: 0 is less than the minimum of 1"),
+    ("references: {min_grade: 6}", "p.yaml:11:", "references.min_grade: 6 is above the maximum 5"),
+    ("references: {assignment: Uppdraget har avsett drift av system.}", "p.yaml:11:", "repeats 'Uppdraget har avsett'"),
+    ("references: {count: 2}\nparameters: {UPPH-KVAL-REFERENSER: {antal_referenser: 3}}", "p.yaml:12:",
+     "references.count and parameters.UPPH-KVAL-REFERENSER.antal_referenser both set the same figure"),
+    ("references: {count: 2}\nexclude: [{clause: UPPH-KVAL-REFERENSER, reason: Inga referenser behövs här.}]",
+     "p.yaml:11:1:", "exclude removes UPPH-KVAL-REFERENSER"),
+    ("references: {count: 2, colour: blue}", "p.yaml:11:", "unknown field 'colour'"),
+])
+def test_reference_mistakes_are_located(tree: Callable[[dict[str, str]], Path], session: api.Session, block: str,
+                                        where: str, message: str) -> None:
+    found = problems(tree, session, block + "\n")
+    assert len(found) == 1, found
+    assert found[0].startswith(where) and message in found[0], found[0]
+
+
+def test_references_in_a_direct_procurement_are_an_error(tree: Callable[[dict[str, str]], Path],
+                                                         session: api.Session) -> None:
+    low = BASE.format(facts="", content="references: {count: 2}\n").replace("oppet-forfarande", "direktupphandling")
+    base = tree({"p.yaml": low.replace("6000000", "300000")})
+    with pytest.raises(InvalidInput) as exc:
+        api.load_profile(session, base / "p.yaml")
+    assert "p.yaml:11:1: references: a direktupphandling has no qualification stage" in str(exc.value)
+
+
+def test_no_referensbilaga_without_the_requirement(tree: Callable[[dict[str, str]], Path],
+                                                   session: api.Session) -> None:
+    """Without the qualification requirement nothing produces, lists or mentions a referensbilaga."""
+    from helpers import docx_as_text
+
+    excluded = "exclude: [{clause: UPPH-KVAL-REFERENSER, reason: Kvalificering sker med ekonomisk ställning.}]\n"
+    base = tree({"p.yaml": BASE.format(facts="", content=SCOPE + TIMETABLE + excluded)})
+    api.build(session, base / "p.yaml", base / "out")
+    assert not (base / "out" / "referensbilaga.docx").exists()
+    for docx in (base / "out").glob("*.docx"):
+        assert "referensbilag" not in docx_as_text(docx).lower(), docx.name
+
+
+def test_two_step_procedure_takes_references_with_the_application(tree: Callable[[dict[str, str]], Path],
+                                                                  session: api.Session) -> None:
+    from helpers import docx_as_text
+
+    text = BASE.format(facts="", content=SCOPE + TIMETABLE).replace("oppet-forfarande", "selektivt-forfarande")
+    base = tree({"p.yaml": text})
+    api.build(session, base / "p.yaml", base / "out")
+    af = docx_as_text(base / "out" / "upphandlingsdokument.docx")
+    form = docx_as_text(base / "out" / "referensbilaga.docx")
+    assert re.search(r"^\[Normal\] Bilaga \d+ Referensbilaga, ifylld för varje referensuppdrag, lämnas redan med "
+                     "anbudsansökan", af, re.MULTILINE)
+    assert "lämnas med anbudsansökan" in form
+    assert "Referensbilaga" not in docx_as_text(base / "out" / "anbudsformular.docx").split("Anbudet innehåller")[1]

@@ -375,7 +375,7 @@ def _render_build(session: Session, raw: load.Source, *, draft: bool, light: boo
     matrix_rows = [] if light else matrix.rows(profile, session.library, decisions)
     price_lines = () if light or profile.tender is None else profile.tender.prices
     sheets = [content.MATRIX] * bool(matrix_rows) + [content.PRICE_SHEET] * bool(price_lines)
-    generated = content.generated_documents(profile, light=light)
+    generated = content.generated_documents(profile, decisions, light=light)
     if generated:  # the anbudsformulär and avtal go before the why-appendix
         documents = [*(d for d in documents if d != render.WHY), *generated,
                      *(d for d in documents if d == render.WHY)]
@@ -386,7 +386,7 @@ def _render_build(session: Session, raw: load.Source, *, draft: bool, light: boo
         if document_id in generated:
             ctx = content.generated_context_for(profile, session.library, document_id, annexes,
                                                 organisation_number=ws.organisation_number,
-                                                e_procurement_system=ws.e_procurement_system)
+                                                e_procurement_system=ws.e_procurement_system, decisions=decisions)
         else:
             ctx = render.context(profile, session.library, decisions, document_id)
         ctx = {**ctx, "draft": bool(unapproved)}

@@ -17,6 +17,17 @@ BASIS_LABELS = {
     "pris-och-kvalitet": "bästa förhållandet mellan pris och kvalitet",
 }
 
+# The qualification requirement on reference assignments: the profile's `references` block sets its parameters,
+# and a full build with the procurement's own content gives it a referensbilaga to fill in.
+REFERENCE_CLAUSE = "UPPH-KVAL-REFERENSER"
+REFERENCE_PARAMETERS = (  # (profile key in `references`, the clause's parameter)
+    ("count", "antal_referenser"),
+    ("within_years", "referens_ar"),
+    ("min_months", "min_uppdrag_manader"),
+    ("min_grade", "min_betyg"),
+    ("assignment", "uppdragets_innehall"),
+)
+
 TIMETABLE_LABELS = (
     ("published", "Annonsen publiceras"),
     ("last_question", "Sista dag för frågor"),
@@ -114,7 +125,6 @@ class Tender:
     requirements: tuple[Clause, ...] = ()
     evaluation: Evaluation | None = None
     prices: tuple[PriceLine, ...] = ()
-    references_required: int = 0
 
 
 def unvalued(decisions: Sequence[Decision], tender: Tender | None) -> list[Clause]:

@@ -78,6 +78,16 @@ def sek(amount: float) -> str:
     return f"{amount:,.0f}".replace(",", "\u00a0") + "\u00a0kr"
 
 
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+          "november", "december")
+
+
+def long_date(iso: str) -> str:
+    """A date in running Swedish text: 2024-02-26 -> 26 februari 2024 (no hyphen for a line to break at)."""
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{day}\u00a0{MONTHS[month - 1]} {year}"
+
+
 def rule_value(value: Any) -> str:
     """A value in a rule as written in the library: true/false, {a, b}, 5 rather than 5.0."""
     if isinstance(value, bool):

@@ -9,8 +9,8 @@ from typing import Any
 
 from tendergen.core import award
 from tendergen.core.model import Clause, Decision, Library, Profile
-from tendergen.core.tender import TIMETABLE_LABELS, Criterion, Evaluation, Tender, unvalued
-from tendergen.core.words import sek
+from tendergen.core.tender import REFERENCE_CLAUSE, TIMETABLE_LABELS, Criterion, Evaluation, Tender, unvalued
+from tendergen.core.words import long_date, sek
 from tendergen.documents import render
 
 
@@ -42,8 +42,12 @@ EVALUATION_CLAUSE = "UPPH-UTVARDERING"
 SUBMISSION_CLAUSE = ("UPPH-ANBUDETS-FORM", "upphandlingssystem")
 SHEET_TITLES = {MATRIX: "Kravmatris", PRICE_SHEET: "Prisbilaga"}
 # The annexes in the order they are numbered: what the tender answers first, then the contract's annexes.
-ANNEX_ORDER = ("kravspecifikation", MATRIX, PRICE_SHEET, "anbudsformular", "avtal", "avtalsvillkor", "pub-instruktion",
-               "sekretessforbindelse", "sanktionsforsakran", "ilo-sjalvvardering", "exitplan", "acceptanstestprotokoll")
+ANNEX_ORDER = ("kravspecifikation", MATRIX, PRICE_SHEET, "anbudsformular", "referensbilaga", "avtal", "avtalsvillkor",
+               "pub-instruktion", "sekretessforbindelse", "sanktionsforsakran", "ilo-sjalvvardering", "exitplan",
+               "acceptanstestprotokoll")
+# Procedures in two steps: the qualification (and so the referensbilaga) comes with the anbudsansökan.
+TWO_STAGE = frozenset({"selektivt-forfarande", "forhandlat-med-annonsering", "konkurrenspraglad-dialog",
+                       "innovationspartnerskap"})
 
 
 @dataclass(frozen=True)
@@ -185,14 +189,19 @@ def timetable_item(profile: Profile, tender: Tender, workspace_system: str = "")
                        f"{system}."], item_id="tidplan")
 
 
-def contents_item(profile: Profile, tender: Tender, annexes_: Sequence[Annex], system: str = "") -> dict[str, Any]:
-    """How and where the tender is submitted, and what it must contain."""
+def contents_item(profile: Profile, tender: Tender, annexes_: Sequence[Annex], system: str = "", *,
+                  application: bool = True) -> dict[str, Any]:
+    """How and where the tender is submitted, and what it must contain.
+
+    With `application`, also what a two-step procedure's anbudsansökan must contain.
+    """
     texts: list[str | dict[str, Any]] = []
     deadline = tender.timetable.get("tender_deadline") if tender.timetable else ""
     if system:
         texts.append(f"Anbud lämnas elektroniskt i {system}"
                      + (f" senast den {deadline}." if deadline else " senast sista anbudsdag."))
     texts.append("Anbudet ska innehålla följande:")
+    two_stage = profile.facts.get("procedure") in TWO_STAGE
     for annex in annexes_:
         if annex.document == FORM:
             texts.append(bullet(f"{annex.label}, ifyllt och undertecknat av behörig företrädare."))
@@ -202,8 +211,14 @@ def contents_item(profile: Profile, tender: Tender, annexes_: Sequence[Annex], s
             texts.append(bullet(f"{annex.label} med pris på samtliga prisrader."))
         elif annex.document in ("sanktionsforsakran", "ilo-sjalvvardering"):
             texts.append(bullet(f"{annex.label}, ifylld och undertecknad."))
+        elif annex.document == REFERENCES and not two_stage:
+            texts.append(bullet(f"{annex.label}, ifylld för varje referensuppdrag."))
     texts.append(bullet("De handlingar som anges under Verifikat vid varje krav i kravspecifikationen."))
     texts.append(bullet("Uppgift om anbudsgivarens namn, organisationsnummer, kontaktperson och firmatecknare."))
+    references = next((a for a in annexes_ if a.document == REFERENCES), None)
+    if references is not None and two_stage and application:
+        texts.append(f"{references.label}, ifylld för varje referensuppdrag, lämnas redan med anbudsansökan, "
+                     "eftersom kvalificeringskraven prövas i det första steget.")
     return item("Anbudets innehåll", texts, item_id="anbudets-innehall")
 
 
@@ -443,17 +458,22 @@ def decorate(ctx: dict[str, Any], profile: Profile, library: Library, decisions:
 # --- anbudsformulär and avtal (issue 10) ------------------------------------------------------------
 
 FORM = "anbudsformular"
+REFERENCES = "referensbilaga"
 CONTRACT = "avtal"
-GENERATED_TITLES = {FORM: "Anbudsformulär", CONTRACT: "Avtal"}
+GENERATED_TITLES = {FORM: "Anbudsformulär", REFERENCES: "Referensbilaga", CONTRACT: "Avtal"}
 NOT_STATED = "[fylls i av Kommunen: {}]"
 FIELD_HEADER = ("Uppgift", "Fylls i av Leverantören")
 
 
-def generated_documents(profile: Profile, *, light: bool) -> list[str]:
-    """The documents a full build generates from the profile's own content (not from clause templates)."""
+def generated_documents(profile: Profile, decisions: Sequence[Decision] = (), *, light: bool) -> list[str]:
+    """The documents a full build generates from the profile's own content (not from clause templates).
+
+    The referensbilaga comes with the qualification requirement that asks for it, and only with it.
+    """
     if light or profile.tender is None or profile.facts.get("direct_award"):
         return []
-    return [FORM, CONTRACT]
+    asked = any(d.included and d.clause.id == REFERENCE_CLAUSE for d in decisions)
+    return [FORM, *([REFERENCES] if asked else []), CONTRACT]
 
 
 def fields(title: str, texts: Sequence[str | dict[str, Any]], names: Sequence[str], who: str) -> dict[str, Any]:
@@ -503,7 +523,7 @@ def form_context(profile: Profile, library: Library, annexes_: Sequence[Annex], 
         bullet(f"Anbudsgivaren accepterar samtliga villkor i {af} och dess bilagor, utan reservationer."),
         bullet("Anbudsgivaren uppfyller samtliga ska-krav och har besvarat varje krav i kravmatrisen."),
         bullet("Uppgifterna i anbudet är riktiga och fullständiga.")]))
-    contents = contents_item(profile, tender, annexes_, system)
+    contents = contents_item(profile, tender, annexes_, system, application=False)
     items.append({**contents, "title": "Anbudet innehåller"})
     return generated_context(profile, library, FORM, items,
                              ["Anbudsformuläret fylls i och undertecknas av Anbudsgivarens behöriga företrädare och "
@@ -569,10 +589,109 @@ def contract_context(profile: Profile, library: Library, annexes_: Sequence[Anne
                              {"left": f"För {profile.organisation}", "right": "För Leverantören"})
 
 
+def af_number(profile: Profile, library: Library, decisions: Sequence[Decision], annexes_: Sequence[Annex],
+              clause_id: str, system: str = "") -> str:
+    """A clause's heading number in the AF as built (with its own sections), e.g. '7.2'; '' when not there."""
+    ctx = decorate(render.context(profile, library, decisions, AF), profile, library, decisions, AF, annexes_,
+                   e_procurement_system=system)
+    for number, section in enumerate(ctx["sections"], start=1):
+        headed = [i for i in section["clauses"] if i.get("heading")]
+        for sub, found in enumerate(headed, start=1):
+            if found["id"] == clause_id:
+                return f"{number}.{sub}"
+    return ""
+
+
+def period_start(deadline: str, years: int) -> str:
+    """The first day of the `years` years up to the tender deadline (29 February falls back to the 28th)."""
+    import datetime as dt
+
+    day = dt.date.fromisoformat(deadline)
+    try:
+        return day.replace(year=day.year - years).isoformat()
+    except ValueError:
+        return day.replace(year=day.year - years, day=28).isoformat()
+
+
+REFERENCE_FIELDS = ("Beställare (organisationens namn)", "Kontaktperson hos beställaren (namn och befattning)",
+                    "Kontaktpersonens telefonnummer", "Kontaktpersonens e-postadress",
+                    "Uppdragets tidsperiod (från och med – till och med, år och månad)",
+                    "Uppdragets ungefärliga värde i kronor exklusive moms")
+REFERENCE_OTHER_COMPANY = ("Utfört av ett annat företag vars erfarenhet Anbudsgivaren åberopar (företagets namn och "
+                           "organisationsnummer; lämnas tomt om Anbudsgivaren själv utförde uppdraget)")
+REFERENCE_TEXT_FIELDS = ("Uppdragets innehåll och omfattning",
+                         "Hur uppdraget motsvarar det som efterfrågas i denna upphandling")
+
+
+def references_context(profile: Profile, library: Library, decisions: Sequence[Decision], annexes_: Sequence[Annex],
+                       system: str) -> dict[str, Any]:
+    """The referensbilaga: what the reference assignments must show, then one table per assignment to fill in.
+
+    Its figures are the reference clause's parameters (from the profile's `references`), so the AF's
+    qualification requirement and this form state the same numbers.
+    """
+    tender = profile.tender
+    assert tender is not None
+    clause = library.clause(REFERENCE_CLAUSE)
+    assert clause is not None
+    values = render.parameter_values(clause, profile)
+    count = int(values.get("antal_referenser", 1) or 1)
+    number = af_number(profile, library, decisions, annexes_, REFERENCE_CLAUSE, system)
+    af = annex_ref(annexes_, AF, "upphandlingsdokumentet")
+    where = (f"avsnitt {number} {clause.title} i {af}" if number else f"avsnittet ”{clause.title}” i {af}")
+    deadline = tender.timetable.get("tender_deadline") if tender.timetable else ""
+    rules: list[str | dict[str, Any]] = [
+        f"Kraven på referensuppdragen anges i {where}. Sammanfattat ska varje referensuppdrag uppfylla följande:"]
+    if "uppdragets_innehall" in values:
+        rules.append(bullet(f"Uppdraget har avsett {values['uppdragets_innehall']}."))
+    if "min_uppdrag_manader" in values and "referens_ar" in values:
+        years = int(values["referens_ar"])
+        period = (f", det vill säga någon gång från och med den {long_date(period_start(deadline, years))} till "
+                  f"och med den {long_date(deadline)}" if deadline else "")
+        rules.append(bullet(f"Leverans inom uppdraget har pågått under minst {values['min_uppdrag_manader']} månader "
+                            f"och har pågått någon gång under de senaste {years} åren räknat från sista anbudsdag"
+                            f"{period}."))
+    rules.append(bullet("Uppdraget har utförts åt en annan organisation än Anbudsgivaren eller ett företag i samma "
+                        "koncern."))
+    rules.append(bullet("Kontaktpersonen har haft insyn i uppdraget och har informerats om att Kommunen kan komma "
+                        "att kontakta denne."))
+    if "min_betyg" in values:
+        rules.append(bullet("Kontaktpersonen bedömer uppdragets genomförande på en skala från 1 till 5, och varje "
+                            f"referensuppdrag ska få ett genomsnittligt betyg om minst {values['min_betyg']}."))
+    two_stage = profile.facts.get("procedure") in TWO_STAGE
+    howto = [f"Anbudsgivaren redovisar minst {count} referensuppdrag, ett i varje tabell nedan, och fyller i "
+             "samtliga uppgifter. Fler referensuppdrag får redovisas i kopior av tabellen."]
+    if two_stage:
+        howto.append("Om fler anbudssökande är kvalificerade än Kommunen bjuder in avgör antalet godkända "
+                     "referensuppdrag urvalet, enligt upphandlingsdokumentet.")
+    short = list(REFERENCE_FIELDS)
+    if tender.scope and tender.scope.lots:
+        short.append("Delkontrakt som uppdraget motsvarar")
+    short.append(REFERENCE_OTHER_COMPANY)
+    instructions = [fields("Anbudsgivare", ["Anbudsgivarens uppgifter."],
+                           ("Anbudsgivarens namn", "Organisationsnummer"), "Anbudsgivaren"),
+                    item("Krav på referensuppdragen", rules), item("Så fylls bilagan i", howto)]
+    submitted = "anbudsansökan" if two_stage else "anbudet"
+    ctx = generated_context(profile, library, REFERENCES, instructions,
+                            [f"Referensbilagan fylls i av Anbudsgivaren och lämnas med {submitted}. Den visar de "
+                             "referensuppdrag som Anbudsgivaren åberopar för att uppfylla kvalificeringskravet."], {})
+    ctx["sections"][0]["title"] = "Referensuppdragen"
+    first = 7000 + len(instructions)  # bookmarks after the instructions'
+    ctx["assignments_title"] = "Uppgifter om referensuppdragen"
+    ctx["assignments"] = [{"title": f"Referensuppdrag {n}", "anchor_id": first + n, "anchor": f"avsnitt_{first + n}",
+                           "short": short, "long": list(REFERENCE_TEXT_FIELDS)} for n in range(1, count + 1)]
+    ctx["signatures"] = {}
+    return ctx
+
+
 def generated_context_for(profile: Profile, library: Library, document_id: str, annexes_: Sequence[Annex], *,
-                          organisation_number: str = "", e_procurement_system: str = "") -> dict[str, Any]:
+                          organisation_number: str = "", e_procurement_system: str = "",
+                          decisions: Sequence[Decision] = ()) -> dict[str, Any]:
     if document_id == FORM:
         ctx = form_context(profile, library, annexes_, submission_system(profile, e_procurement_system))
+    elif document_id == REFERENCES:
+        ctx = references_context(profile, library, decisions, annexes_,
+                                 submission_system(profile, e_procurement_system))
     else:
         ctx = contract_context(profile, library, annexes_, organisation_number)
     annex = next((a for a in annexes_ if a.document == document_id), None)

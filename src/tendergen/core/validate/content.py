@@ -12,8 +12,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from tendergen.core.load import Source
-from tendergen.core.model import Library
-from tendergen.core.tender import TIMETABLE_LABELS, Lot, Scope, Tender, Timetable, Volume
+from tendergen.core.model import Library, Scalar
+from tendergen.core.tender import (
+    REFERENCE_CLAUSE,
+    REFERENCE_PARAMETERS,
+    TIMETABLE_LABELS,
+    Lot,
+    Scope,
+    Tender,
+    Timetable,
+    Volume,
+)
+from tendergen.core.validate.clauses import parameter_value_problem
 from tendergen.core.validate.evaluation import evaluation_model, own_requirements, price_model
 from tendergen.core.validate.schema import Collector, Problems
 from tendergen.core.words import sek
@@ -31,7 +41,7 @@ OUTER = ("annonserad-under-troskelvardet", "direktupphandling")
 def tender(source: Source, data: Mapping[str, Any], facts: Mapping[str, Any], lib: Library,
            problems: Problems, warnings: list[str]) -> Tender | None:
     """Validate the profile's own content; None when it has none of it."""
-    keys = ("scope", "timetable", "requirements", "evaluation", "prices")
+    keys = ("scope", "timetable", "requirements", "evaluation", "prices", "references")
     framework = bool(facts.get("framework_agreement"))
     if not any(k in data for k in keys) and not framework:
         return None
@@ -192,3 +202,61 @@ def _timetable(c: Collector, data: Mapping[str, Any] | None, contract: Mapping[s
                    f"{rule}); weigh the procurement's complexity", ["timetable", "tender_deadline"])
     ordered = tuple((k, dates[k].isoformat()) for k, _ in TIMETABLE_LABELS if k in dates)
     return Timetable(ordered, bool(data.get("electronic_tenders", True)))
+
+
+# --- referensuppdrag (kvalificering) -------------------------------------------------------------
+
+
+def reference_parameters(source: Source, data: Mapping[str, Any], facts: Mapping[str, Any], lib: Library,
+                         problems: Problems) -> dict[str, Scalar]:
+    """The profile's `references` block as the reference clause's parameter values, each checked where written.
+
+    The block is the procurer's way to ask for references; the values become the clause's parameters, so the
+    AF's qualification requirement and the referensbilaga state the same figures.
+    """
+    block = data.get("references")
+    if block is None:
+        return {}
+    c = Collector(source.tree, source.label)
+    clause = lib.clause(REFERENCE_CLAUSE)
+    if clause is None:
+        c.error(f"references: the clause library has no {REFERENCE_CLAUSE}, the qualification requirement the "
+                "block sets", ["references"], "remove references:, or use a library that has the clause", key=True)
+        problems.extend(c.problems)
+        return {}
+    if facts.get("direct_award"):
+        c.error("references: a direktupphandling has no qualification stage, so no referensbilaga is produced",
+                ["references"], "remove references:, or describe what the offer must show in the requirements",
+                key=True)
+    if any(f.get("clause") == REFERENCE_CLAUSE for f in data.get("exclude", ())):
+        c.error(f"references asks for reference assignments, but exclude removes {REFERENCE_CLAUSE}, the "
+                "requirement that asks for them", ["references"], f"remove references:, or the exclusion of "
+                f"{REFERENCE_CLAUSE}", key=True)
+    declared = {p.name: p for p in clause.parameters}
+    given = data.get("parameters", {}).get(REFERENCE_CLAUSE, {})
+    values: dict[str, Scalar] = {}
+    for key, name in REFERENCE_PARAMETERS:
+        if key not in block or name not in declared:
+            continue
+        value = block[key]
+        if isinstance(value, str):
+            value = " ".join(value.split()).rstrip(".").strip()
+            if value.lower().startswith("uppdraget har avsett"):
+                c.error("references.assignment repeats 'Uppdraget har avsett'", ["references", key],
+                        "write only what follows it, e.g. 'drift av nätverk åt en organisation med minst 500 "
+                        "användare'")
+                continue
+        wrong = parameter_value_problem(declared[name], value)
+        if wrong:
+            param = declared[name]
+            limits = (f" (from {param.minimum:g} to {param.maximum:g})"
+                      if param.minimum is not None and param.maximum is not None else "")
+            c.error(f"references.{key}: {wrong}", ["references", key], f"{param.description}{limits}")
+            continue
+        if name in given:
+            c.error(f"references.{key} and parameters.{REFERENCE_CLAUSE}.{name} both set the same figure",
+                    ["parameters", REFERENCE_CLAUSE, name], f"one figure, one place: keep references.{key}")
+            continue
+        values[name] = value
+    problems.extend(c.problems)
+    return values

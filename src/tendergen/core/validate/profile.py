@@ -9,6 +9,7 @@ from typing import Any
 from tendergen.core import policy
 from tendergen.core.load import Source, locate, plain
 from tendergen.core.model import Forced, Library, Profile, Scalar, frozen
+from tendergen.core.tender import REFERENCE_CLAUSE
 from tendergen.core.validate import content
 from tendergen.core.validate.clauses import parameter_value_problem
 from tendergen.core.validate.schema import Problems, problem, schema_problems, suggest
@@ -112,6 +113,10 @@ def profile(source: Source, lib: Library, *, organisation: str = "", today: str 
     _fact_checks(tree, label, data["facts"], all_facts, problems, warnings)
     problems.extend(_parameter_problems(tree, label, data.get("parameters", {}), lib))
     own_content = content.tender(source, data, all_facts, lib, problems, warnings)
+    parameters = dict(data.get("parameters", {}))
+    asked = content.reference_parameters(source, data, all_facts, lib, problems)
+    if asked:
+        parameters[REFERENCE_CLAUSE] = {**parameters.get(REFERENCE_CLAUSE, {}), **asked}
     forced = {kind: _forced(tree, label, data.get(kind, []), kind, lib, problems) for kind in ("include", "exclude")}
     both = {f.clause for f in forced["include"]} & {f.clause for f in forced["exclude"]}
     for f in forced["exclude"]:
@@ -135,7 +140,7 @@ def profile(source: Source, lib: Library, *, organisation: str = "", today: str 
         description=data.get("description", ""),
         contact=frozen(data.get("contact", {})),
         contract=frozen(contract),
-        parameters=frozen({k: frozen(v) for k, v in data.get("parameters", {}).items()}),
+        parameters=frozen({k: frozen(v) for k, v in parameters.items()}),
         include=forced["include"],
         exclude=forced["exclude"],
         show_motiv=data.get("options", {}).get("show_motiv", False),
