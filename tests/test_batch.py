@@ -52,7 +52,7 @@ def test_summary_table_lists_each_profile_and_the_located_error(runner: CliRunne
     built = next(line for line in lines if line.startswith("a-hardvara.yaml"))
     manifest = json.loads(Path("out/a-hardvara/manifest.json").read_text("utf-8"))
     count = str(sum(1 for c in manifest["clauses"] if c["included"]))
-    assert built.split()[1:4] == ["built", count, "12"] and built.endswith(str(Path("out") / "a-hardvara"))
+    assert built.split()[1:4] == ["built", count, "13"] and built.endswith(str(Path("out") / "a-hardvara"))
     failed = next(line for line in lines if line.startswith("b-for-dyr.yaml"))
     assert failed.split()[1] == "FAILED"
     assert "profiles/b-for-dyr.yaml:15:24: estimated value 900" in failed
