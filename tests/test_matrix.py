@@ -98,7 +98,7 @@ def test_foreign_matrix_is_rejected(build: Path, tmp_path: Path, session: api.Se
 def test_verify_reports_edited_and_missing_files(build: Path) -> None:
     runner = CliRunner()
     ok = runner.invoke(cli, ["verify", str(build)])
-    assert ok.exit_code == 0 and "all 15 files are as built" in ok.output
+    assert ok.exit_code == 0 and "all 16 files are as built" in ok.output
     (build / "avtalsvillkor.docx").write_bytes(b"changed")
     (build / "rfi.docx").unlink()
     result = runner.invoke(cli, ["verify", str(build)])
