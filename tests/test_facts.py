@@ -131,12 +131,16 @@ def test_supply_fact_checks_are_located(session: api.Session) -> None:
 def test_dynamic_purchasing_system_is_a_procedure_with_its_own_clause(session: api.Session) -> None:
     dis = BASE.replace("oppet-forfarande", "dynamiskt-inkopssystem")
     ids = chosen(session, "", dis)
-    assert "UPPH-FORFARANDE-DIS" in ids and not {"UPPH-FORFARANDE-OPPET", "UPPH-TILLDELNING"} & ids
+    assert {"UPPH-FORFARANDE-DIS", "AVT-AVTALSTID-DIS"} <= ids
+    assert not {"UPPH-FORFARANDE-OPPET", "UPPH-TILLDELNING", "AVT-AVTALSTID"} & ids
     assert {"UPPH-TIDPLAN", "UPPH-KVAL-REFERENSER", "UPPH-UTVARDERING"} <= ids  # the rest of the AF still applies
     assert "UPPH-FORFARANDE-DIS" not in chosen(session, "")
     with pytest.raises(InvalidInput) as exc:
         check(session, "  framework_agreement: true\n", dis)
     assert problems_of(exc)[0].startswith("p.yaml:10:24: a dynamiskt inköpssystem is not a ramavtal")
+    with pytest.raises(InvalidInput) as exc:
+        check(session, "", dis.replace("facts:", "contract: {years: 4, options: [1]}\nfacts:"))
+    assert problems_of(exc)[0].startswith("p.yaml:5:31: contract.options: a dynamiskt inköpssystem has no extension")
     timetable = "timetable: {published: '2027-01-01', last_question: '2027-01-10', tender_deadline: '2027-01-12'}\n"
     assert check(session, "", dis + timetable).tender is not None  # no open-procedure time limit for a DIS
 
@@ -176,7 +180,7 @@ def test_welfare_example_builds_the_alarm_pack_and_names_the_critical_products(
     assert "SS 91100 Social Care Alarm Internet Protocol (SCAIP), eller likvärdigt" in spec
     assert "inget larm får besvaras senare än 180 sekunder" in spec
     assert "Leverantören ansvarar för hela larmkedjan" in terms
-    assert "rätt till vite med 5\u00a0000 kronor" in terms
+    assert "rätt till vite med 5\u00a0000 kronor, dock sammanlagt högst 100\u00a0000 kronor per kalendermånad" in terms
     assert "Varor som levereras tillsammans med en tjänst" in terms
     assert "inte vitet för försenade varor i avsnitt" in terms  # one delay, one penalty
 
@@ -198,6 +202,8 @@ def test_dis_and_pilot_in_the_built_documents(session: api.Session, tmp_path: Pa
     terms = docx_as_text(tmp_path / "out" / "avtalsvillkor.docx")
     assert "Avtalet inleds med en pilotperiod om 6 månader" in terms
     assert "Kommunen åtar sig ingen volym" in terms
+    assert "Avtalstiden, och eventuella Optioner på förlängning, är de som anges i Kommunens inbjudan" in terms
+    assert "Avtalstiden är 3 år" not in terms
 
 
 def test_examples_still_validate(session: api.Session) -> None:

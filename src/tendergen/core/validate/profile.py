@@ -111,6 +111,11 @@ def profile(source: Source, lib: Library, *, organisation: str = "", today: str 
     all_facts = {**given, **policy.derived_facts(given, contract, lib, day)}
     problems, warnings = _value_checks(tree, label, all_facts, lib, day)
     _fact_checks(tree, label, data["facts"], all_facts, problems, warnings)
+    if all_facts["procedure"] == DYNAMIC_PURCHASING and contract.get("options"):
+        problems.append(problem(
+            "contract.options: a dynamiskt inköpssystem has no extension options; contract.years is how long the "
+            "system is valid", locate(tree, ["contract", "options"], label),
+            "remove the options; each contract's own term and options are stated in its invitation to tender"))
     problems.extend(_parameter_problems(tree, label, data.get("parameters", {}), lib))
     own_content = content.tender(source, data, all_facts, lib, problems, warnings)
     parameters = dict(data.get("parameters", {}))
