@@ -222,3 +222,52 @@ def test_summary_may_only_use_declared_parameters() -> None:
     with pytest.raises(InvalidInput) as exc:
         library_with({"lokalt/sak/sum.yaml": text})
     assert any("summary uses undefined parameter 'dygn'" in p for p in problems_of(exc))
+
+
+LIGHT_ANSWERS = """\
+vad: Enkätverktyg för medborgardialog
+verksamhet: Kultur- och fritidsförvaltningen
+kategori: it-som-tjanst
+leverans: saas
+varde: 150000
+tidigare: 0
+avtalstid: 2
+anvandare: invanare
+personuppgifter: ja
+kansliga: nej
+lagring: eu
+kritisk: hanterbart
+ai: nej
+kontakt: Sara Holm
+diarienummer: KFN 2026/12
+"""
+
+
+def test_light_set_has_short_proportionate_terms(tree: Callable[[dict[str, str]], Path], runner: CliRunner) -> None:
+    from conftest import office
+    from helpers import pdf_text
+    from tendergen.core.text import sentence_problem
+    from tendergen.documents import pdf
+
+    ws = tree({"tendergen.yaml": "organisation: Exempelkommunen\n", "svar.yaml": LIGHT_ANSWERS})
+    result = runner.invoke(cli, ["light", "--answers", "svar.yaml", "-o", "ut"])
+    assert result.exit_code == 0, result.output
+    spec = docx_as_text(ws / "ut" / "kravspecifikation-light.docx")
+    terms = spec.split("[Heading 1] Avtalsvillkor i korthet")[-1].splitlines()
+    summaries = [line.split("] ", 1)[1] for line, heading in zip(terms[2:], terms[1:], strict=False)
+                 if heading.startswith("[Heading 2]") and not line.startswith("[Heading")]
+    headings = [line for line in terms if line.startswith("[Heading 2]")]
+    assert len(summaries) == len(headings) > 25  # one sentence under every term
+    for summary in summaries:
+        assert sentence_problem(summary) == "", summary  # a whole sentence, never cut off
+    assert "dock lägst 100\u00a0000 kronor" in spec and "lägst 500\u00a0000 kronor per skadetillfälle" in spec
+    assert "efter varje kalenderår" in spec
+    full_terms = docx_as_text(ws / "ut" / "avtalsvillkor.docx")
+    for document in (spec, full_terms):
+        assert "2\u00a0000\u00a0000" not in document and "5\u00a0000\u00a0000" not in document
+        assert "säkerhetsgranskning" not in document and "Månatlig" not in document
+    with office():  # the terms in brief fill a few pages, not the twenty of the full avtalsvillkor
+        pdf.convert([ws / "ut" / "kravspecifikation-light.docx"], ws / "pdf")
+    pages = pdf_text(ws / "pdf" / "kravspecifikation-light.pdf").split("\f")
+    first = max(i for i, page in enumerate(pages) if "Avtalsvillkor i korthet\n" in page and "...." not in page)
+    assert len([p for p in pages[first:] if p.strip()]) <= 5

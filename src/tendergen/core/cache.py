@@ -290,6 +290,7 @@ def _clause_fields(data: Any) -> dict[str, Any]:
     Only fields equal to these are left out of an entry, so an entry is never wrong, only larger, if
     validation ever builds a field differently.
     """
+    from tendergen.core.text import flatten
     from tendergen.core.validate.clauses import default_response
 
     try:
@@ -301,7 +302,7 @@ def _clause_fields(data: Any) -> dict[str, Any]:
                                                              "acceptance", "legal_review_note")})
         result.update({name: tuple(data.get(name, ())) for name in ("requires", "excludes", "replaces")})
         result.update(
-            text=text["sv"], text_en=text.get("en", ""), summary=" ".join(data.get("summary", "").split()),
+            text=text["sv"], text_en=text.get("en", ""), summary=flatten(data.get("summary", "")),
             response=data.get("response", default_response(data["kind"])),
             needs_legal_review=data.get("needs_legal_review", False), evaluation_weight=evaluation.get("weight"),
             evaluation_note=evaluation.get("note", ""),

@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -327,7 +328,8 @@ def light_context(profile: Profile, library: Library, decisions: Sequence[Decisi
     sections = [s for s in base["sections"] if s["requirements"]]
     if extra:
         sections.append({"id": "ovrigt", "title": "Övriga krav", "requirements": extra, "clauses": extra, "texts": []})
-    terms = [{"title": item["title"], "summary": plain(item["paragraphs"][0])}
+    by_id = {d.clause.id: d.clause for d in decisions}
+    terms = [{"title": item["title"], "summary": term_summary(by_id[item["id"]], item, profile, env)}
              for section in context(profile, library, decisions, "avtalsvillkor")["sections"]
              for item in section["clauses"]]
     years = profile.contract.get("years")
@@ -340,6 +342,21 @@ def light_context(profile: Profile, library: Library, decisions: Sequence[Decisi
     lists = number_lists(item for section in sections for item in section["requirements"])
     return {**_base(profile, library, LIGHT), "purchase": purchase, "needs": [f"B{i}" for i in range(1, 9)],
             "sections": sections, "terms": terms, "lists": lists}
+
+
+def term_summary(clause: Clause, item: Mapping[str, Any], profile: Profile, env: Any) -> str:
+    """A contract term in one sentence, never one cut off in the middle.
+
+    Its own `summary` with the profile's values; else the first complete sentence of its text; else a
+    pointer to the full term.
+    """
+    from tendergen.core.text import first_sentence, flatten
+
+    if clause.summary:
+        return flatten(clause_text(replace(clause, text=clause.summary), parameter_values(clause, profile), profile,
+                                   env))
+    opening = plain(item["paragraphs"][0]) if item["paragraphs"] else ""
+    return first_sentence(opening) or f"Villkoret finns i sin helhet i punkten {clause.title} i Avtalsvillkoren."
 
 
 def legal_basis_text(clause: Clause, library: Library) -> list[str]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from tendergen.core.load import Source, TreePath, at, locate, plain
 from tendergen.core.model import Clause, Fact, LegalRef, Parameter, ScaleStep, frozen
-from tendergen.core.text import PLACEHOLDER, placeholders
+from tendergen.core.text import PLACEHOLDER, flatten, placeholders, sentence_problem
 from tendergen.core.validate.rules import rule
 from tendergen.core.validate.schema import Problems, problem, schema_problems, suggest
 from tendergen.errors import Location
@@ -65,26 +64,6 @@ def parameter_value_problem(param: Parameter, value: Any) -> str:
         return f"{value!r} is below the minimum {param.minimum:g}"
     if param.maximum is not None and isinstance(value, int | float) and value > param.maximum:
         return f"{value!r} is above the maximum {param.maximum:g}"
-    return ""
-
-
-SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÅÄÖ])")
-ABBREVIATIONS = ("t.ex.", "bl.a.", "m.m.", "o.d.", "d.v.s.", "dvs.", "kap.", "p.", "s.", "nr.", "jfr.", "enl.", "ca.")
-
-
-def summary_problem(summary: str) -> str:
-    """Why a summary is not one complete sentence, or '' when it is."""
-    text = " ".join(summary.split())
-    if not text[:1].isupper() and not text.startswith("{{"):
-        return "does not start with a capital letter"
-    if not text.endswith(".") or text.endswith(("..", "…", ",.", ":.", ";.")):
-        return "does not end with a full stop after a complete sentence"
-    if any(text.endswith(" " + a) or text == a for a in ABBREVIATIONS):
-        return "ends with an abbreviation, not the end of a sentence"
-    for match in SENTENCE_END.finditer(text):
-        before = text[:match.start() + 1]
-        if not any(before.endswith(a) for a in ABBREVIATIONS):
-            return "holds more than one sentence"
     return ""
 
 
@@ -177,7 +156,7 @@ def clause(
             )
     if "summary" in data:
         summary_loc = locate(tree, [*path, "summary"], label)
-        wrong = summary_problem(data["summary"])
+        wrong = sentence_problem(data["summary"])
         if wrong:
             problems.append(problem(f"summary {wrong}", summary_loc,
                                     "write one complete sentence that starts with a capital letter and ends with "
@@ -196,7 +175,7 @@ def clause(
         kind=data["kind"],
         text=data["text"]["sv"],
         text_en=data["text"].get("en", ""),
-        summary=" ".join(data.get("summary", "").split()),
+        summary=flatten(data.get("summary", "")),
         motiv=data["motiv"],
         location=loc,
         approved_by=data.get("approved_by", ""),
