@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from helpers import docx_as_text
 from tendergen import api
+from tendergen.cli import cli
 
 SUBCATEGORIES = ("verksamhetssystem", "hardvara", "it-som-tjanst", "konsulttjanster", "telefoni",
                  "valfardsteknik", "programvarulicenser")
@@ -86,3 +88,65 @@ def test_telecom_pack_in_the_built_documents(session: api.Session, tmp_path: Pat
     assert "nödnumret 112" in spec
     assert "nummerportering" not in docx_as_text(other / "avtalsvillkor.docx")
     assert "112" not in docx_as_text(other / "kravspecifikation.docx")
+
+
+CAMERAS = {"KAM-KAMERABEVAKNING", "KAM-MASKERING", "KAM-LAGRING", "KAM-KONSEKVENSBEDOMNING"}
+AI_CAMERAS = "AI-KAMERA-BIOMETRI"
+
+
+@pytest.mark.parametrize(("facts", "expected"), [
+    ({}, set()),
+    ({"ai_components": True}, set()),
+    ({"public_space_cameras": True}, CAMERAS),
+    ({"public_space_cameras": True, "ai_components": True}, CAMERAS | {AI_CAMERAS}),
+])
+def test_camera_pack_follows_the_camera_and_ai_facts(session: api.Session, tmp_path: Path, facts: dict[str, Any],
+                                                      expected: set[str]) -> None:
+    ids = chosen(session, profile(tmp_path, subcategory="it-som-tjanst", **facts))
+    assert {i for i in ids if i.startswith("KAM-") or i == AI_CAMERAS} == expected
+    if expected:  # the clauses they refer to come with them
+        assert {"SAK-LOGGNING", "PUB-AVTAL"} <= ids
+    if AI_CAMERAS in expected:
+        assert "AI-FORORDNINGEN" in ids
+
+
+def test_camera_pack_cites_no_unverified_provision(session: api.Session) -> None:
+    for clause_id in ("KAM-KAMERABEVAKNING", "KAM-KONSEKVENSBEDOMNING"):
+        clause = session.library.clause(clause_id)
+        assert clause is not None and clause.needs_legal_review and clause.legal_review_note
+        assert "§" not in clause.text and "2018:1200" not in clause.text and "artikel" not in clause.text
+
+
+def test_cameras_on_public_places_need_personal_data(runner: CliRunner, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = profile(tmp_path, "kameror", public_space_cameras=True, personal_data=False)
+    result = runner.invoke(cli, ["validate", path.name])
+    assert result.exit_code == 3
+    line = next(n for n, text in enumerate(path.read_text("utf-8").splitlines(), 1) if "public_space_cameras" in text)
+    assert result.stderr.splitlines()[0].startswith(
+        f"kameror.yaml:{line}:") and "public_space_cameras is true but personal_data is not" in result.stderr
+    assert "hint: set personal_data: true, or public_space_cameras: false" in result.stderr
+    path.write_text(path.read_text("utf-8").replace("public_space_cameras: true", "public_space_cameras: ja"), "utf-8")
+    result = runner.invoke(cli, ["validate", path.name])
+    assert result.exit_code == 3
+    assert f"kameror.yaml:{line}:" in result.stderr and "facts.public_space_cameras: 'ja' is not of type boolean" \
+        in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_camera_pack_in_the_built_documents(session: api.Session, tmp_path: Path) -> None:
+    out = tmp_path / "kameror"
+    api.build(session, profile(tmp_path, subcategory="it-som-tjanst", ai_components=True,
+                               public_space_cameras=True), out)
+    spec = docx_as_text(out / "kravspecifikation.docx")
+    for requirement in (*CAMERAS, AI_CAMERAS):
+        assert f"{requirement} | " in spec
+    flat = " ".join(spec.split())
+    assert "ska skyddas, sparas och lämnas ut enligt krav SAK-LOGGNING" in flat
+    assert "senast 7 dagar efter inspelningen" in flat
+    assert "ansiktsigenkänning" in flat and "kamerabevakningslagen" in flat
+    contract = docx_as_text(out / "avtalsvillkor.docx")
+    pub = re.search(r"^\[toc 2\] (\d+\.\d+) Personuppgiftsbiträdesavtal", contract, re.MULTILINE)
+    assert pub, "the PUB terms are in the contract"
+    assert f"enligt avsnitt {pub.group(1)} i Avtalsvillkor" in flat

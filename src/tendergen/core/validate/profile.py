@@ -88,6 +88,10 @@ def _fact_checks(tree: Any, label: str, given: Mapping[str, Any], facts_: Mappin
         if facts_[name] and facts_["delivery_model"] == "ingen":
             warnings.append(f"{at(name)}: {name} needs a system or service that holds the information, but "
                             "delivery_model is ingen; choose the delivery model of that system or service")
+    if facts_["public_space_cameras"] and facts_["personal_data"] is not True:
+        problems.append(problem("public_space_cameras is true but personal_data is not: camera images of people "
+                                "are personal data", at("public_space_cameras"),
+                                "set personal_data: true, or public_space_cameras: false"))
 
 
 def profile(source: Source, lib: Library, *, organisation: str = "", today: str = "") -> Profile:
