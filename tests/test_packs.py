@@ -127,6 +127,9 @@ def test_cameras_on_public_places_need_personal_data(runner: CliRunner, tmp_path
     assert result.stderr.splitlines()[0].startswith(
         f"kameror.yaml:{line}:") and "public_space_cameras is true but personal_data is not" in result.stderr
     assert "hint: set personal_data: true, or public_space_cameras: false" in result.stderr
+    possible = profile(tmp_path, "mojligen", public_space_cameras=True, personal_data="possible")
+    assert "public_space_cameras is true but personal_data is not" in runner.invoke(cli, ["validate",
+                                                                                           possible.name]).stderr
     path.write_text(path.read_text("utf-8").replace("public_space_cameras: true", "public_space_cameras: ja"), "utf-8")
     result = runner.invoke(cli, ["validate", path.name])
     assert result.exit_code == 3
