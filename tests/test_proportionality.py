@@ -271,3 +271,38 @@ def test_light_set_has_short_proportionate_terms(tree: Callable[[dict[str, str]]
     pages = pdf_text(ws / "pdf" / "kravspecifikation-light.pdf").split("\f")
     first = max(i for i, page in enumerate(pages) if "Avtalsvillkor i korthet\n" in page and "...." not in page)
     assert len([p for p in pages[first:] if p.strip()]) <= 5
+
+
+def test_lint_asks_every_contract_term_for_a_summary(tree: Callable[[dict[str, str]], Path]) -> None:
+    from tendergen.core.lint import lint
+
+    term = (CLAUSE.format(id="LOK-VILLKOR").replace("document: kravspecifikation", "document: avtalsvillkor")
+            .replace("section: informationssakerhet", "section: ansvar")
+            .replace("kind: ska-krav", "kind: avtalsvillkor"))
+    base = tree({"tendergen.yaml": "organisation: Testkommunen\nclause_folders: [lokalt]\n", "lokalt/a.yaml": term})
+    (problem,) = lint(api.open_session(base / "tendergen.yaml").library).problems
+    assert str(problem).startswith("lokalt/a.yaml:1:5: LOK-VILLKOR: a contract term needs a one-sentence summary")
+    (base / "lokalt/a.yaml").write_text(
+        term.replace("motiv:", "summary: Leverantören ska logga i {{ dagar }} dagar.\nmotiv:"), "utf-8")
+    assert lint(api.open_session(base / "tendergen.yaml").library).problems == ()
+
+
+@pytest.mark.parametrize("answers", [
+    {"kategori": "hardvara", "varde": "180000"},
+    {"kategori": "konsulttjanster", "varde": "400000", "kritisk": "kritiskt"},
+    {"kategori": "telefoni", "varde": "500000", "personuppgifter": "vet-inte"},
+    {"kategori": "valfardsteknik", "varde": "600000", "kansliga": "ja", "lagring": "utanfor"},
+])
+def test_every_light_purchase_gets_a_summary_for_each_term(tree: Callable[[dict[str, str]], Path],
+                                                          runner: CliRunner, session: api.Session,
+                                                          answers: dict[str, str]) -> None:
+    text = "".join(f"{k}: {answers.get(k, v)}\n" for k, v in
+                   (line.split(": ", 1) for line in LIGHT_ANSWERS.splitlines()))
+    ws = tree({"tendergen.yaml": "organisation: Exempelkommunen\n", "svar.yaml": text})
+    result = runner.invoke(cli, ["light", "--answers", "svar.yaml", "-o", "ut"])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((ws / "ut" / "manifest.json").read_text("utf-8"))
+    terms = [c["id"] for c in manifest["clauses"] if c["included"] and c["document"] == "avtalsvillkor"]
+    assert terms and all(session.library.clause(t).summary for t in terms), terms  # type: ignore[union-attr]
+    risky = answers.get("kritisk") == "kritiskt" or answers.get("kansliga") == "ja"
+    assert ("SAK-GRANSKNING" in terms) == risky  # the audit right only at higher risk in a small purchase

@@ -66,6 +66,9 @@ def _clause_findings(c: Clause, library: Library) -> list[TendergenError]:
 
     if c.is_requirement and (not c.verifikat.strip() or not c.acceptance.strip()):
         add("a requirement needs both verifikat and acceptance")
+    if c.document == "avtalsvillkor" and c.kind == "avtalsvillkor" and not c.summary:
+        add("a contract term needs a one-sentence summary (the light specification shows it)",
+            "add summary: one complete sentence that ends with a full stop; it may use the {{ parameters }}")
     used = placeholders(c.text)
     for p in c.parameters:
         if p.name not in used:
