@@ -508,3 +508,19 @@ def test_two_step_procedure_takes_references_with_the_application(tree: Callable
                      "anbudsansökan", af, re.MULTILINE)
     assert "lämnas med anbudsansökan" in form
     assert "Referensbilaga" not in docx_as_text(base / "out" / "anbudsformular.docx").split("Anbudet innehåller")[1]
+
+
+def test_referensbilaga_also_without_own_content(tree: Callable[[dict[str, str]], Path],
+                                                 session: api.Session) -> None:
+    """The AF's verifikat asks for the referensbilaga in every advertised procedure, so every full build has it."""
+    from helpers import docx_as_text
+
+    base = tree({"p.yaml": BASE.format(facts="", content="")})
+    api.build(session, base / "p.yaml", base / "out")
+    af = docx_as_text(base / "out" / "upphandlingsdokument.docx")
+    assert "Verifikat: Anbudsgivaren fyller i referensbilagan" in af
+    form = docx_as_text(base / "out" / "referensbilaga.docx")
+    assert "[Form Title] Referensbilaga" in form  # no annex numbers without the profile's own content
+    assert re.findall(r"^\[Heading 2\] (Referensuppdrag \d+)$", form, re.MULTILINE) == ["Referensuppdrag 1",
+                                                                                       "Referensuppdrag 2"]
+    assert not (base / "out" / "anbudsformular.docx").exists()

@@ -468,11 +468,14 @@ FIELD_HEADER = ("Uppgift", "Fylls i av Leverantören")
 def generated_documents(profile: Profile, decisions: Sequence[Decision] = (), *, light: bool) -> list[str]:
     """The documents a full build generates from the profile's own content (not from clause templates).
 
-    The referensbilaga comes with the qualification requirement that asks for it, and only with it.
+    The referensbilaga comes with the qualification requirement that asks for it, and only with it, also when
+    the profile has no content of its own (the AF's verifikat tells the supplier to fill it in).
     """
-    if light or profile.tender is None or profile.facts.get("direct_award"):
+    if light or profile.facts.get("direct_award"):
         return []
     asked = any(d.included and d.clause.id == REFERENCE_CLAUSE for d in decisions)
+    if profile.tender is None:
+        return [REFERENCES] if asked else []
     return [FORM, *([REFERENCES] if asked else []), CONTRACT]
 
 
@@ -630,8 +633,7 @@ def references_context(profile: Profile, library: Library, decisions: Sequence[D
     Its figures are the reference clause's parameters (from the profile's `references`), so the AF's
     qualification requirement and this form state the same numbers.
     """
-    tender = profile.tender
-    assert tender is not None
+    tender = profile.tender or Tender()
     clause = library.clause(REFERENCE_CLAUSE)
     assert clause is not None
     values = render.parameter_values(clause, profile)
@@ -687,6 +689,8 @@ def references_context(profile: Profile, library: Library, decisions: Sequence[D
 def generated_context_for(profile: Profile, library: Library, document_id: str, annexes_: Sequence[Annex], *,
                           organisation_number: str = "", e_procurement_system: str = "",
                           decisions: Sequence[Decision] = ()) -> dict[str, Any]:
+    if profile.tender is None:  # numbered annexes come with the profile's own content, as in decorate()
+        annexes_ = ()
     if document_id == FORM:
         ctx = form_context(profile, library, annexes_, submission_system(profile, e_procurement_system))
     elif document_id == REFERENCES:
