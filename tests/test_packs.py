@@ -17,7 +17,7 @@ from tendergen import api
 from tendergen.cli import cli
 
 SUBCATEGORIES = ("verksamhetssystem", "hardvara", "it-som-tjanst", "konsulttjanster", "telefoni",
-                 "valfardsteknik", "programvarulicenser")
+                 "valfardsteknik", "programvarulicenser", "utskrift")
 TELECOM = {"TEL-NUMMERPORTERING", "TEL-NODSAMTAL", "TEL-TACKNING-VAXEL"}
 TELECOM_CRISIS = "TEL-KRIS"
 
@@ -153,3 +153,50 @@ def test_camera_pack_in_the_built_documents(session: api.Session, tmp_path: Path
     pub = re.search(r"^\[toc 2\] (\d+\.\d+) Personuppgiftsbiträdesavtal", contract, re.MULTILINE)
     assert pub, "the PUB terms are in the contract"
     assert f"enligt avsnitt {pub.group(1)} i Avtalsvillkor" in flat
+
+
+PRINTING = {"UTSK-UTRUSTNING", "UTSK-FORBRUKNING", "UTSK-SKANNING", "UTSK-LAGRINGSMEDIER", "UTSK-ENHETSSAKERHET"}
+GOODS_TERMS = {"VARA-LEVERANS", "LEV-VAROR-OCH-TJANST", "HALL-GARANTI"}
+
+
+@pytest.mark.parametrize("subcategory", SUBCATEGORIES)
+def test_printing_pack_only_for_printing_as_a_service(session: api.Session, tmp_path: Path, subcategory: str) -> None:
+    ids = chosen(session, profile(tmp_path, subcategory=subcategory, delivery_model="hosted", hardware=True))
+    printing = {i for i in ids if i.startswith("UTSK-")}
+    if subcategory == "utskrift":
+        # The devices stay the supplier's: the goods terms give way; deletion, updates and logs come along.
+        assert printing == PRINTING and not GOODS_TERMS & ids
+        assert {"HALL-ATERTAGNING", "SAK-SARBARHETER", "SAK-LOGGNING"} <= ids
+    else:
+        assert not printing and GOODS_TERMS <= ids
+
+
+def test_printing_without_a_hosted_system_still_gets_updates_and_logs(session: api.Session, tmp_path: Path) -> None:
+    ids = chosen(session, profile(tmp_path, subcategory="utskrift", delivery_model="ingen", hardware=True))
+    assert PRINTING | {"SAK-SARBARHETER", "SAK-LOGGNING", "HALL-ATERTAGNING"} <= ids
+    assert not GOODS_TERMS & ids
+
+
+def test_unknown_subcategory_names_printing(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = profile(tmp_path, "skrivare", subcategory="skrivare")
+    result = runner.invoke(cli, ["validate", path.name])
+    assert result.exit_code == 3
+    line = next(n for n, text in enumerate(path.read_text("utf-8").splitlines(), 1) if "subcategory" in text)
+    assert result.stderr.startswith(f"skrivare.yaml:{line}:") and "utskrift" in result.stderr
+
+
+def test_printing_pack_in_the_built_documents(session: api.Session, tmp_path: Path) -> None:
+    out = tmp_path / "utskrift"
+    api.build(session, profile(tmp_path, subcategory="utskrift", delivery_model="hosted", hardware=True), out)
+    contract = docx_as_text(out / "avtalsvillkor.docx")
+    assert "Utrustning i utskriftstjänsten" in contract
+    assert "Äganderätten går över" not in contract and "ägs av Leverantören" in contract
+    spec = docx_as_text(out / "kravspecifikation.docx")
+    for requirement in PRINTING - {"UTSK-UTRUSTNING"}:
+        assert f"{requirement} | " in spec
+    flat = " ".join(spec.split())
+    assert "med den metod som anges i krav HALL-ATERTAGNING" in flat
+    assert "inom de tider som anges i krav SAK-SARBARHETER" in flat
+    assert "HALL-GARANTI | " not in spec
+    assert "krav UTSK-LAGRINGSMEDIER i Kravspecifikation" in " ".join(contract.split())
