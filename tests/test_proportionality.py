@@ -306,3 +306,10 @@ def test_every_light_purchase_gets_a_summary_for_each_term(tree: Callable[[dict[
     assert terms and all(session.library.clause(t).summary for t in terms), terms  # type: ignore[union-attr]
     risky = answers.get("kritisk") == "kritiskt" or answers.get("kansliga") == "ja"
     assert ("SAK-GRANSKNING" in terms) == risky  # the audit right only at higher risk in a small purchase
+
+
+def test_clauses_show_lists_the_scale_and_the_summary(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["clauses", "show", "AVT-ANSVAR"])
+    assert result.exit_code == 0, result.output
+    assert "    scaled: 100000 when estimated_value_sek < 300000" in result.output
+    assert "  summary: Parts ansvar är per skadetillfälle begränsat till {{ ansvarstak_procent }}" in result.output

@@ -230,6 +230,10 @@ def clauses_show(ctx: click.Context, clause_id: str) -> None:
             click.echo(f"  {rel}: {', '.join(getattr(c, rel))}")
     for p in c.parameters:
         click.echo(f"  parameter {p.name} = {p.default} {p.unit}".rstrip() + f"  ({p.description})")
+        for step in p.scale:
+            click.echo(f"    scaled: {step.default} when {rule_text(step.when, 'en')}")
+    if c.summary:
+        click.echo(f"  summary: {c.summary}")
     for basis in c.legal_basis:
         ref = library.references[basis.ref]
         click.echo(f"  legal basis: {basis.provision or ''} {ref.name}".replace("  ", " ")

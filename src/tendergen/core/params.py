@@ -22,7 +22,7 @@ def setting(param: Parameter, facts: Mapping[str, Any], chosen: Mapping[str, Sca
         applies, checks = evaluate(step.when, facts)
         if applies:
             return Setting(param.name, step.default, Basis.SCALE, index, checks)
-        missed.extend(checks)
+        missed.extend(c for c in checks if repr(c) not in map(repr, missed))  # each failed test once
     return Setting(param.name, param.default, Basis.DEFAULT, checks=tuple(missed))
 
 
