@@ -41,7 +41,7 @@ def test_callback_with_going_back_and_a_bad_reply_gives_the_mapping_profile(cont
     outcome = run(context, ask, told.append)
     assert outcome.profile == from_answers(context, ANSWERS).profile
     assert outcome.answers == ANSWERS and not told and not outcome.warnings
-    assert [p.error for p in prompts if p.error] == ["Välj en siffra mellan 1 och 7."]
+    assert [p.error for p in prompts if p.error] == ["Välj en siffra mellan 1 och 8."]
     varde = [p.number for p in prompts if p.question.id == "varde"]
     assert varde == [5, 5]  # asked again, with the same number, after going back
     assert outcome.profile["organisation"] == "Exempelkommunen"

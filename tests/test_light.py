@@ -132,7 +132,7 @@ def test_bad_answers_file(ws: Path, runner: CliRunner) -> None:
     assert "svar.yaml:4:1: unknown question 'farg'" in result.stderr
     (ws / "svar.yaml").write_text(ANSWERS.replace("kategori: it-som-tjanst", "kategori: moln"), "utf-8")
     result = runner.invoke(cli, ["light", "--answers", "svar.yaml", "-o", "ut"])
-    assert result.exit_code == 3 and "svar.yaml:3:11: kategori: Välj en siffra mellan 1 och 7." in result.stderr
+    assert result.exit_code == 3 and "svar.yaml:3:11: kategori: Välj en siffra mellan 1 och 8." in result.stderr
 
 
 def test_without_organisation_the_interview_asks_for_it(tree: Callable[[dict[str, str]], Path],

@@ -200,3 +200,22 @@ def test_printing_pack_in_the_built_documents(session: api.Session, tmp_path: Pa
     assert "inom de tider som anges i krav SAK-SARBARHETER" in flat
     assert "HALL-GARANTI | " not in spec
     assert "krav UTSK-LAGRINGSMEDIER i Kravspecifikation" in " ".join(contract.split())
+
+
+def test_the_light_interview_offers_printing_as_a_service(runner: CliRunner, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tendergen.yaml").write_text("organisation: Exempelkommunen\n", "utf-8")
+    answers = {"vad": "Utskrift som tjänst för skolan", "verksamhet": "Barn- och utbildningsförvaltningen",
+               "kategori": "utskrift", "leverans": "saas", "varde": 300000, "tidigare": 0, "avtalstid": 3,
+               "anvandare": "medarbetare", "personuppgifter": "ja", "kansliga": "nej", "lagring": "eu",
+               "kritisk": "hanterbart", "ai": "nej", "kontakt": "Sara Holm", "diarienummer": "BUN 2026/5"}
+    out = io.StringIO()
+    YAML(typ="safe", pure=True).dump(answers, out)
+    (tmp_path / "svar.yaml").write_text(out.getvalue(), "utf-8")
+    result = runner.invoke(cli, ["light", "--answers", "svar.yaml", "-o", "ut"])
+    assert result.exit_code == 0, result.output
+    facts = YAML(typ="safe", pure=True).load((tmp_path / "ut" / "profil.yaml").read_text("utf-8"))["facts"]
+    assert facts["subcategory"] == "utskrift" and facts["hardware"] is True
+    spec = docx_as_text(tmp_path / "ut" / "kravspecifikation-light.docx")
+    assert "UTSK-LAGRINGSMEDIER | " in spec and "Utrustningen ägs av Leverantören" in spec

@@ -26,7 +26,7 @@ def profile_data(answers: Answers, organisation: str, day: str) -> ProfileData:
         "critical_service": answers.get("kritisk") == "kritiskt",
         "supply_critical": answers.get("kritisk") == "kritiskt" and category in ("hardvara", "valfardsteknik"),
         "ai_components": bool(answers.get("ai")),
-        "hardware": category in ("hardvara", "valfardsteknik"),
+        "hardware": category in ("hardvara", "valfardsteknik", "utskrift"),
         "consultants_on_site": category == "konsulttjanster",
         "nis2_in_scope": delivery != "ingen",
         "sustainability_level": "bas",

@@ -52,7 +52,8 @@ QUESTIONS = (
               ("hardvara", "utrustning (datorer, skärmar, telefoner …)"),
               ("valfardsteknik", "välfärdsteknik, till exempel trygghetslarm"),
               ("telefoni", "telefoni eller mobilabonnemang"),
-              ("konsulttjanster", "konsulttjänster"))),
+              ("konsulttjanster", "konsulttjänster"),
+              ("utskrift", "skrivare och utskrift som tjänst"))),
     Question("leverans", "Var ska tjänsten köras?",
              "En molntjänst drivs av leverantören och används via webben. Installerad körs den på kommunens egna "
              "servrar eller datorer.", "choice", "saas",
