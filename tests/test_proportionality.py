@@ -83,6 +83,21 @@ def test_insurance_reporting_penalties_and_audit_follow_value_and_risk(
         assert text not in terms[name], (name, text)
 
 
+def test_meeting_rhythm_follows_value(session: api.Session) -> None:
+    from tendergen.core import load, validate
+
+    clause = session.library.clause("SAM-UPPFOLJNINGSMOTEN")
+    assert clause is not None
+    found = {}
+    for value in (600000, 9500000):
+        raw = PROFILE.format(procedure="annonserad-under-troskelvardet", value=value, extra=HIGH_RISK)
+        source = load.Source(load.parse_yaml(raw, "p.yaml"), "p.yaml", Path("p.yaml"), raw.encode())
+        profile = validate.profile(source, session.library, organisation="T", today="2026-11-21")
+        found[value] = {s.name: s.value for s in settings(clause, profile)}
+    assert found[600000] == {"operativt_intervall": "varannan vecka", "nyckelmote_intervall": "en gång per halvår"}
+    assert found[9500000] == {"operativt_intervall": "varje vecka", "nyckelmote_intervall": "en gång per kvartal"}
+
+
 def test_small_purchase_with_sensitive_data_keeps_a_higher_data_protection_floor(session: api.Session) -> None:
     clause = session.library.clause("AVT-ANSVAR")
     assert clause is not None
