@@ -225,3 +225,41 @@ def test_a_corrupt_check_record_is_ignored(workspace: Path, monkeypatch: pytest.
     api.open_session(workspace)
     api.open_session(workspace)
     assert calls == [False, True]
+
+
+def test_a_workspace_file_that_passed_is_not_parsed_again(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = api.open_session(workspace, cache=False).workspace
+    api.open_session(workspace)
+
+    def no_parse(*_: object) -> None:
+        raise AssertionError("parsed although the cache held these bytes' data")
+
+    monkeypatch.setattr(load, "parse_yaml", no_parse)
+    assert api.open_session(workspace).workspace == fresh
+
+
+def test_a_workspace_folder_removed_since_is_reported_at_its_line(workspace: Path) -> None:
+    api.open_session(workspace)
+    shutil.rmtree(workspace.parent / "lokalt")
+    with pytest.raises(InvalidInput) as exc:
+        api.open_session(workspace)
+    assert str(exc.value).startswith("tendergen.yaml:2:")
+    assert "folder 'lokalt' not found" in str(exc.value)
+
+
+def test_a_misnamed_yml_file_added_later_is_refused_not_cached_over(workspace: Path) -> None:
+    api.open_session(workspace)
+    (workspace.parent / "lokalt" / "sak" / "extra.yml").write_text(CLAUSE.format(id="LOK-EXTRA"), "utf-8")
+    with pytest.raises(InvalidInput) as exc:
+        api.open_session(workspace)
+    assert "must end in .yaml" in str(exc.value)
+
+
+def test_a_flat_clause_folder_is_cached_too(tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    workspace = tree({"tendergen.yaml": WORKSPACE, "lokalt/logg.yaml": CLAUSE.format(id="LOK-LOGG")}) / "tendergen.yaml"
+    fresh = api.open_session(workspace, cache=False).library
+    api.open_session(workspace)
+    no_validation(monkeypatch)
+    cached = api.open_session(workspace).library
+    assert cached == fresh and cached.clause("LOK-LOGG").location.path == "lokalt/logg.yaml"  # type: ignore[union-attr]

@@ -123,8 +123,8 @@ def open_session(workspace_file: Path | None = None, start: Path | None = None, 
     from dataclasses import replace
 
     path = workspace_file or load.find_workspace(start or Path.cwd())
-    source = load.read_yaml(path) if path else None
-    ws = _workspace(source, cache) if source else Workspace()
+    raw = load.read_bytes(path) if path else None
+    ws = _workspace(path, raw, cache) if path and raw is not None else Workspace()
     for folder in [*clause_folders, *([templates] if templates else [])]:
         if not folder.is_dir():
             raise InvalidInput("folder not found", location=Location(load.where(folder)),
@@ -132,17 +132,27 @@ def open_session(workspace_file: Path | None = None, start: Path | None = None, 
     ws = replace(ws, clause_folders=(*ws.clause_folders, *(f.resolve() for f in clause_folders)),
                  templates=templates.resolve() if templates else ws.templates)
     library, layers = open_library(load.data_root() / "clauses", ws.clause_folders, cache=cache)
-    return Session(ws, path, library, layers, sha256(source.raw) if source else "")
+    return Session(ws, path, library, layers, sha256(raw) if raw is not None else "")
 
 
-def _workspace(source: load.Source, cache: bool) -> Workspace:
-    """tendergen.yaml validated; with `cache`, its schema check is skipped for bytes that passed it before."""
+def _workspace(path: Path, raw: bytes, cache: bool) -> Workspace:
+    """tendergen.yaml validated; with `cache`, bytes that passed before are not parsed or schema-checked again.
+
+    Their data then comes from the cache; the folders they name are still checked.
+    """
     from tendergen.core import cache as checks
 
-    known = cache and checks.passed("workspace", source.raw)
-    ws = validate.workspace(source, schema_checked=known)
-    if cache and not known:
-        checks.remember_passed("workspace", source.raw)
+    label = load.where(path)
+    known = checks.passed("workspace", raw) if cache else None
+    if type(known) is dict:
+        try:
+            return validate.workspace(load.Source(known, label, path, raw), schema_checked=True)
+        except InvalidInput:
+            pass  # e.g. a folder removed since: reported from the parsed file below, with its line
+    source = load.Source(load.parse_yaml(load.decode(raw, label), label), label, path, raw)
+    ws = validate.workspace(source, schema_checked=type(known) is dict)
+    if cache and type(known) is not dict:
+        checks.remember_passed("workspace", raw, load.plain(source.tree) if source.tree is not None else {})
     return ws
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -27,7 +28,7 @@ from typing import Any
 
 from tendergen import __version__
 from tendergen.core import model
-from tendergen.core.load import LIBRARY_META_FILES, LibrarySources, Source, data_root, where
+from tendergen.core.load import LIBRARY_META_FILES, WORKSPACE_FILE, LibrarySources, Source, data_root, where
 from tendergen.errors import Location
 
 FORMAT = 1
@@ -55,39 +56,65 @@ def folder() -> Path:
 def scan(folder_path: Path, origin: str) -> LibrarySources | None:
     """A clause folder's files as read_library_folder would list them, raw bytes only (not parsed).
 
-    None when the folder is missing or a file cannot be read: the normal load then reports it.
+    None when the folder is missing, holds a misnamed *.yml file or a file cannot be read: the normal
+    load then reports it.
     """
     if not folder_path.is_dir():
         return None
     try:
         meta = {name: _raw(folder_path / name) for name in LIBRARY_META_FILES if (folder_path / name).is_file()}
-        files = [folder_path / name for name in _yaml_below(str(folder_path))]
-        return LibrarySources(folder_path, origin, meta, tuple(_raw(p) for p in files))
+        found = _yaml_below(str(folder_path))
+        if found is None:
+            return None
+        skip = {*LIBRARY_META_FILES, WORKSPACE_FILE}
+        labels: dict[str, str] = {}  # a folder's label prefix: each folder is resolved once, not each file
+        clauses = []
+        for relative, folder_name, name, linked in found:
+            if relative in skip:
+                continue
+            path = folder_path / relative
+            prefix = None if linked else labels.get(folder_name)
+            if prefix is None:
+                label = where(path)
+                if not linked and (label == name or label.endswith(os.sep + name)):
+                    labels[folder_name] = label[:len(label) - len(name)]
+            else:
+                label = prefix + name
+            with open(path, "rb") as handle:  # noqa: PTH123 - a little faster than Path.read_bytes
+                clauses.append(Source(None, label, path, handle.read()))
+        return LibrarySources(folder_path, origin, meta, tuple(clauses))
     except OSError:
         return None
 
 
-def _yaml_below(top: str) -> list[str]:
-    """The *.yaml names in the sub-folders of `top`, relative to it, as Path.rglob finds them.
+def _yaml_below(top: str) -> list[tuple[str, str, str, bool]] | None:
+    """The *.yaml entries in `top` and below as Path.rglob finds them, sorted by their path relative to top.
 
-    os.walk is several times faster than rglob. Like rglob it does not descend into linked folders, and
-    it lists any entry whose name matches (folders too). Should the two ever disagree, the cache key
+    Each as (relative path, its folder, its name, whether it is a link). None if a *.yml name is there
+    (read_library_folder refuses those). Like rglob, linked folders are not descended into, and any
+    entry whose name matches is listed (folders too). Should the two ever disagree, the cache key
     differs from the stored one and the library is simply validated afresh.
     """
-    import fnmatch
-
     found = []
-    for folder, folders, files in os.walk(top):
-        if folder == top:
-            continue
-        relative = os.path.relpath(folder, top)
-        found += [os.path.join(relative, name)  # noqa: PTH118
-                  for name in (*folders, *files) if fnmatch.fnmatch(name, "*.yaml")]
-    return sorted(found)
+    start = len(os.path.join(top, ""))  # noqa: PTH118
+    pending = [top]
+    while pending:
+        current = pending.pop()
+        with os.scandir(current) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.endswith(".yml"):
+                    return None
+                if name.endswith(".yaml"):
+                    found.append((entry.path[start:], current, name, entry.is_symlink()))
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+    found.sort()
+    return found
 
 
 def _raw(path: Path) -> Source:
-    with open(path, "rb") as handle:  # noqa: PTH123 - a little faster than Path.read_bytes, once per file
+    with open(path, "rb") as handle:  # noqa: PTH123 - a little faster than Path.read_bytes
         return Source(None, where(path), path, handle.read())
 
 
@@ -118,13 +145,19 @@ def _entry(cache_key: str) -> Path:
 
 def load(cache_key: str) -> model.Library | None:
     """The cached library for this key, or None (missing, unreadable, corrupt or for another key)."""
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of new objects, none of them garbage: no collection passes over them
     try:
-        stored = json.loads(_entry(cache_key).read_bytes())
+        # decoded first: json.loads decodes bytes with "surrogatepass", a much slower path than plain UTF-8
+        stored = json.loads(_entry(cache_key).read_bytes().decode("utf-8"))
         if stored.get("format") != FORMAT or stored.get("key") != cache_key:
             return None
         library = decode(stored["library"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
+    finally:
+        if collecting:
+            gc.enable()
     return library if isinstance(library, model.Library) else None
 
 
@@ -152,29 +185,40 @@ def _check_entry(kind: str, raw: bytes) -> tuple[Path, str]:
     return folder() / f"passed-{digest[:32]}.json", digest
 
 
-def passed(kind: str, raw: bytes) -> bool:
-    """Whether these bytes of this kind of file passed validation before (with this tool and schemas)."""
+def passed(kind: str, raw: bytes) -> Any | None:
+    """The plain data of these bytes of this kind of file if they passed validation before, else None.
+
+    "Before" means with this tool and these schemas; the data is what the file parsed into then, so it
+    need not be parsed again.
+    """
     entry, digest = _check_entry(kind, raw)
     try:
-        return bool(json.loads(entry.read_bytes()) == {"format": FORMAT, "key": digest})
+        stored = json.loads(entry.read_bytes())
+        if type(stored) is dict and stored.get("format") == FORMAT and stored.get("key") == digest:
+            return stored.get("data")
     except (OSError, ValueError):
-        return False
+        pass
+    return None
 
 
-def remember_passed(kind: str, raw: bytes) -> None:
-    """Record that these bytes passed; a cache that cannot be written is silently skipped."""
+def remember_passed(kind: str, raw: bytes, data: Any) -> None:
+    """Record that these bytes passed, with the plain data they parsed into.
+
+    A cache that cannot be written is silently skipped.
+    """
     entry, digest = _check_entry(kind, raw)
     try:
+        text = json.dumps({"format": FORMAT, "key": digest, "data": data}, ensure_ascii=False)
         entry.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".passed-", suffix=".tmp", dir=entry.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(json.dumps({"format": FORMAT, "key": digest}).encode())
+                handle.write(text.encode("utf-8"))
             Path(tmp).replace(entry)
         finally:
             Path(tmp).unlink(missing_ok=True)
         _prune(entry.parent, "passed-*.json")
-    except OSError:
+    except (OSError, TypeError, ValueError):
         return
 
 
@@ -295,60 +339,65 @@ def _clause_fields(data: Any) -> dict[str, Any]:
 
     try:
         text = data["text"]
-        evaluation = data.get("evaluation", {})
-        result = {name: data[name] for name in ("id", "version", "status", "title", "area", "document", "section",
-                                                "kind", "motiv")}
-        result.update({name: data.get(name, "") for name in ("approved_by", "approved_on", "verifikat",
-                                                             "acceptance", "legal_review_note")})
-        result.update({name: tuple(data.get(name, ())) for name in ("requires", "excludes", "replaces")})
-        result.update(
-            text=text["sv"], text_en=text.get("en", ""), summary=flatten(data.get("summary", "")),
-            response=data.get("response", default_response(data["kind"])),
-            needs_legal_review=data.get("needs_legal_review", False), evaluation_weight=evaluation.get("weight"),
-            evaluation_note=evaluation.get("note", ""),
-            legal_basis=tuple(model.LegalRef(b["ref"], b.get("provision")) for b in data.get("legal_basis", ())),
-            parameters=tuple(model.Parameter(
-                name=name, type=spec["type"], default=spec["default"], description=spec["description"],
-                unit=spec.get("unit", ""), choices=tuple(spec.get("choices", ())), minimum=spec.get("minimum"),
-                maximum=spec.get("maximum"), stricter=spec.get("stricter"))
-                for name, spec in data.get("parameters", {}).items()),
-        )
+        get = data.get
+        evaluation = get("evaluation", {})
+        return {
+            "id": data["id"], "version": data["version"], "status": data["status"], "title": data["title"],
+            "area": data["area"], "document": data["document"], "section": data["section"], "kind": data["kind"],
+            "motiv": data["motiv"], "approved_by": get("approved_by", ""), "approved_on": get("approved_on", ""),
+            "verifikat": get("verifikat", ""), "acceptance": get("acceptance", ""),
+            "legal_review_note": get("legal_review_note", ""), "requires": tuple(get("requires", ())),
+            "excludes": tuple(get("excludes", ())), "replaces": tuple(get("replaces", ())),
+            "text": text["sv"], "text_en": text.get("en", ""), "summary": flatten(get("summary", "")),
+            "response": data["response"] if "response" in data else default_response(data["kind"]),
+            "needs_legal_review": get("needs_legal_review", False), "evaluation_weight": evaluation.get("weight"),
+            "evaluation_note": evaluation.get("note", ""),
+            "legal_basis": tuple([_build(model.LegalRef, {"ref": b["ref"], "provision": b.get("provision")})
+                                  for b in get("legal_basis", ())]),
+            "parameters": tuple([_build(model.Parameter, {
+                "name": name, "type": spec["type"], "default": spec["default"], "description": spec["description"],
+                "unit": spec.get("unit", ""), "choices": tuple(spec.get("choices", ())),
+                "minimum": spec.get("minimum"), "maximum": spec.get("maximum"), "stricter": spec.get("stricter")})
+                for name, spec in get("parameters", {}).items()]),
+        }
     except (KeyError, TypeError, AttributeError):
         return {}
-    return result
 
 
 def decode(value: Any) -> Any:
     """Tagged JSON data back into model objects; only the known dataclasses are ever constructed."""
-    if type(value) is list:
+    kind = type(value)
+    if kind is list:
         return [decode(v) for v in value]
-    if type(value) is not dict:
+    if kind is not dict:
         return value
     tag, inner = value["t"], value["v"]
-    if tag == "tuple":
-        return tuple(decode(v) for v in inner)
+    if tag == "L":
+        return Location(*inner)
     if tag == "plain":
-        return MappingProxyType(dict(inner))
+        return MappingProxyType(inner if type(inner) is dict else dict(inner))
+    if tag == "tuple":
+        return tuple([decode(v) for v in inner])
     if tag == "dict":
         return {k: decode(v) for k, v in inner.items()}
     if tag == "map":
         return MappingProxyType({k: decode(v) for k, v in inner.items()})
-    if tag == "L":
-        return Location(*inner)
     cls = CLASSES[tag]
     fields = {k: decode(v) for k, v in inner.items()}
     if cls is model.Clause:
-        fields = {**_clause_fields(fields.get("data", {})), **fields}
+        derived = _clause_fields(fields.get("data", {}))
+        derived.update(fields)
+        fields = derived
     return _build(cls, fields)
 
 
 @functools.cache
-def _defaults(cls: type) -> tuple[frozenset[str], tuple[tuple[str, Any], ...]]:
-    """A dataclass's field names and the defaults (made fresh by their factories) it fills in."""
+def _defaults(cls: type) -> tuple[frozenset[str], dict[str, Any], bool]:
+    """A dataclass's field names, the plain defaults it fills in, and whether it may be built directly."""
     names = frozenset(f.name for f in dataclasses.fields(cls))
-    plain_defaults = tuple((f.name, f.default) for f in dataclasses.fields(cls)
-                           if f.default is not dataclasses.MISSING)
-    return names, plain_defaults
+    plain_defaults = {f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}
+    direct = not hasattr(cls, "__post_init__") and "__slots__" not in vars(cls)
+    return names, plain_defaults, direct
 
 
 def _build(cls: type, fields: dict[str, Any]) -> Any:
@@ -356,14 +405,12 @@ def _build(cls: type, fields: dict[str, Any]) -> Any:
 
     Anything unusual (an unknown or missing field, a default factory to run) goes through cls(**fields).
     """
-    names, plain_defaults = _defaults(cls)
-    if not fields.keys() <= names or hasattr(cls, "__post_init__") or "__slots__" in vars(cls):
+    names, plain_defaults, direct = _defaults(cls)
+    if not direct or not fields.keys() <= names:
         return cls(**fields)
-    complete = {name: value for name, value in plain_defaults if name not in fields}
-    complete.update(fields)
-    if complete.keys() != names:
+    complete = {**plain_defaults, **fields}
+    if len(complete) != len(names):
         return cls(**fields)  # a field with a default factory is missing: let the class fill it
     obj: Any = object.__new__(cls)
     obj.__dict__.update(complete)
     return obj
-
