@@ -75,7 +75,9 @@ def targets(library: Library, decisions: Sequence[Decision], document_id: str, *
         where = "" if same else f" i {doc.title if doc else clause.document}"
         number = None
         if clause.id in included and clause.document not in UNNUMBERED:
-            number = cache.setdefault(clause.document, numbers(library, decisions, clause.document)).get(clause.id)
+            if clause.document not in cache:  # once per document (setdefault would number it for every clause)
+                cache[clause.document] = numbers(library, decisions, clause.document)
+            number = cache[clause.document].get(clause.id)
         if clause.id in included and clause.document in UNNUMBERED and clause.is_requirement:
             result[clause.id] = Target(f"krav {clause.id}{where}",
                                        requirement_anchor(clause.id) if same and linked else "")
