@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from tendergen.core.model import Clause, Library
@@ -117,22 +118,39 @@ def defined_terms(library: Library) -> tuple[str, ...]:
 def _term_findings(c: Clause, terms: Sequence[str]) -> list[TendergenError]:
     """A defined term written in lower case in a contract text, or defined a second time."""
     found: list[TendergenError] = []
-    if c.document in CONTRACT_PHASE:
-        for term, pattern in LOWER_CASE_TERMS.items():
-            if term not in terms:
-                continue
-            match = re.search(rf"(?<![\w-])(?:{pattern})\b", c.text)
-            if match:
+    lower_case, defined = _term_searches(tuple(terms))
+    if c.document in CONTRACT_PHASE and lower_case is not None:
+        first: dict[str, str] = {}
+        for match in lower_case.finditer(c.text):
+            first.setdefault(str(match.lastgroup), match.group(0))
+        for i, term in enumerate(t for t in LOWER_CASE_TERMS if t in terms):
+            if f"t{i}" in first:
                 found.append(InvalidInput(
-                    f"{c.id}: uses {match.group(0)!r} in lower case; {term!r} is a defined term",
+                    f"{c.id}: uses {first[f't{i}']!r} in lower case; {term!r} is a defined term",
                     location=c.location, hint=f"write it with a capital initial, as defined in {DEFINITIONS}"))
-    if c.id != DEFINITIONS:
-        for term in terms:
-            if re.search(rf"(?:^|\bMed ){re.escape(term)}(?::| avses)", c.text, re.MULTILINE):
+    if c.id != DEFINITIONS and defined is not None:
+        again = {match.lastgroup for match in defined.finditer(c.text)}
+        for i, term in enumerate(terms):
+            if f"d{i}" in again:
                 found.append(InvalidInput(
                     f"{c.id}: defines {term!r} again; it is defined in {DEFINITIONS}", location=c.location,
                     hint="remove the definition here and rely on the one in the definitions clause"))
     return found
+
+
+@lru_cache(maxsize=8)
+def _term_searches(terms: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """One search for every lower-case use (group t<i>) and one for every new definition (d<i>) of the terms.
+
+    One pass over a text instead of one per term. A term matches only as a whole word followed by ":" or
+    " avses", so no two terms match at the same place and none is hidden inside another's match.
+    """
+    lower = [pattern for term, pattern in LOWER_CASE_TERMS.items() if term in terms]
+    lower_case = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<t{i}>{p})" for i, p in enumerate(lower)) + r")\b"
+                            ) if lower else None
+    defined = re.compile(r"(?:^|\bMed )(?:" + "|".join(f"(?P<d{i}>{re.escape(t)})" for i, t in enumerate(terms))
+                         + r")(?::| avses)", re.MULTILINE) if terms else None
+    return lower_case, defined
 
 
 def _always_selected(clause: Clause, library: Library) -> bool:
