@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import zipfile
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 
+from conftest import SOFFICE
 from tendergen import api, batch
 from tendergen.cli import cli
+from tendergen.documents import pdf
 from tendergen.errors import OutputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,3 +143,43 @@ def test_build_options_reach_every_build(runner: CliRunner, tmp_path: Path, monk
     seen.clear()
     runner.invoke(cli, ["build", str(HARDVARA), str(ENKAT), "-o", str(tmp_path), "-j", "1", "--force"])
     assert seen == [{"force": True, "draft": False, "toc_pages": False, "pdf": False}] * 2
+
+
+def test_a_batch_lays_out_its_profiles_in_one_libreoffice_per_worker(runner: CliRunner, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    if SOFFICE is None:
+        pytest.fail("LibreOffice (soffice) is required for the document tests; .ci/run installs it")
+    monkeypatch.setenv("TENDERGEN_SOFFICE", SOFFICE)
+    monkeypatch.delenv("TENDERGEN_OFFICE_PIPE", raising=False)
+    used = tmp_path / "used.txt"  # written by the workers too (they are forked with the spy in place)
+    real_run, real_offices, started = pdf.run, pdf.offices, []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        with used.open("a", encoding="utf-8") as log:
+            log.write(os.environ.get("TENDERGEN_OFFICE_PIPE", "none") + "\n")
+        return real_run(*args, **kwargs)
+
+    @contextmanager
+    def counted(count: int) -> Any:
+        with real_offices(count) as pipes:
+            started.append(pipes)
+            yield pipes
+
+    monkeypatch.setattr(pdf, "run", spy)
+    monkeypatch.setattr(pdf, "offices", counted)
+    third = tmp_path / "enkat-igen.yaml"
+    third.write_text(ENKAT.read_text("utf-8"), "utf-8")
+    result = runner.invoke(cli, ["build", str(HARDVARA), str(ENKAT), str(third), "-o", str(tmp_path / "out"),
+                                 "-j", "2", "--toc-pages"])
+    assert result.exit_code == 0, result.output
+    assert "no page numbers" not in result.output
+    assert len(started) == 1 and len(started[0]) == 2  # one LibreOffice per worker, for the whole batch
+    assert len(used.read_text("utf-8").split()) == 3 and set(used.read_text("utf-8").split()) <= set(started[0])
+    with zipfile.ZipFile(tmp_path / "out" / HARDVARA.stem / "avtalsvillkor.docx") as docx:
+        body = etree.fromstring(docx.read("word/document.xml"))
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    toc = ["".join(t.text or "" for t in p.iter(f"{{{w}}}t")) for p in body.iter(f"{{{w}}}p")
+           if p.find(f"{{{w}}}pPr/{{{w}}}pStyle[@{{{w}}}val='TOC1']") is not None]
+    assert toc and all(re.search(r"\d+$", line) for line in toc)  # page numbers from LibreOffice's layout
+    running = [p.read_bytes() for p in Path("/proc").glob("[0-9]*/cmdline") if p.is_file()]
+    assert not any(pipe.encode() in cmd for pipe in started[0] for cmd in running)  # stopped after the batch

@@ -3,16 +3,19 @@
 Each profile is built exactly as `api.build` builds it alone (same bytes), into OUT/<profile file stem>/.
 A profile that fails is recorded with its located error; it never stops or touches the others, since
 every build writes only its own folder (atomically, file by file). The library is loaded once in the
-calling process; forked workers inherit it, other start methods load it once per worker.
+calling process; forked workers inherit it, other start methods load it once per worker. When the builds
+lay documents out in LibreOffice (TOC page numbers, PDFs), one LibreOffice per worker serves all of that
+worker's profiles, instead of one started and stopped for every profile.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -73,13 +76,45 @@ def folders(profiles: Sequence[Path], out_dir: Path) -> list[Path]:
 
 
 _session: api.Session | None = None
+OFFICE_PIPE = "TENDERGEN_OFFICE_PIPE"  # the LibreOffice that documents.pdf attaches to
 
 
-def _init(workspace_file: Path | None, options: dict[str, Any]) -> None:
-    """Worker start: keep an inherited (forked) session, or load the library once."""
+def _init(workspace_file: Path | None, options: dict[str, Any], pipes: Any = None) -> None:
+    """Worker start: keep an inherited (forked) session, or load the library once; take a LibreOffice."""
     global _session
+    if pipes is not None:
+        with contextlib.suppress(Exception):  # none left (cannot happen): this worker's builds start their own
+            os.environ[OFFICE_PIPE] = pipes.get(timeout=5)
     if _session is None:
         _session = api.open_session(workspace_file, **options)
+
+
+@contextlib.contextmanager
+def _offices(count: int, wanted: bool) -> Iterator[list[str]]:
+    """The pipes of `count` LibreOffice processes started for this batch (none if not wanted or one is shared)."""
+    if not wanted or os.environ.get(OFFICE_PIPE):
+        yield []
+        return
+    from tendergen.documents import pdf
+
+    with pdf.offices(count) as pipes:
+        yield pipes
+
+
+@contextlib.contextmanager
+def _office_here(pipe: str | None) -> Iterator[None]:
+    """Builds in this process use the LibreOffice on `pipe` (if any) for the duration of the block."""
+    before = os.environ.get(OFFICE_PIPE)
+    if pipe:
+        os.environ[OFFICE_PIPE] = pipe
+    try:
+        yield
+    finally:
+        if pipe:
+            if before is None:
+                os.environ.pop(OFFICE_PIPE, None)
+            else:
+                os.environ[OFFICE_PIPE] = before
 
 
 def _build_one(profile: Path, folder: Path, options: dict[str, bool]) -> Outcome:
@@ -116,31 +151,45 @@ def run(session: api.Session, profiles: Sequence[Path], out_dir: Path, *, jobs: 
     outcomes: dict[int, Outcome] = {}
     previous, _session = _session, session
     try:
-        if jobs == 1:
-            for i, (profile, folder) in enumerate(zip(profiles, targets, strict=True)):
-                outcomes[i] = _build_one(profile, folder, options)
-                if on_done:
-                    on_done(outcomes[i])
-        else:
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init,
-                                     initargs=(session.workspace_path, session_options or {})) as pool:
-                futures: dict[Future[Outcome], int] = {
-                    pool.submit(_build_one, profile, folder, options): i
-                    for i, (profile, folder) in enumerate(zip(profiles, targets, strict=True))}
-                for future in as_completed(futures):
-                    i = futures[future]
-                    try:
-                        outcomes[i] = future.result()
-                    except BrokenProcessPool as exc:
-                        outcomes[i] = Outcome(profiles[i], targets[i], False, exit_code=1,
-                                              error=f"the worker process building it stopped: {exc}")
-                    if on_done:
-                        on_done(outcomes[i])
+        with _offices(jobs, toc_pages or pdf) as pipes:
+            if jobs == 1:
+                with _office_here(pipes[0] if pipes else None):
+                    for i, (profile, folder) in enumerate(zip(profiles, targets, strict=True)):
+                        outcomes[i] = _build_one(profile, folder, options)
+                        if on_done:
+                            on_done(outcomes[i])
+            else:
+                _pool(session, profiles, targets, options, jobs, pipes, session_options, outcomes, on_done)
     finally:
         _session = previous
     return [outcomes[i] for i in range(len(profiles))]
+
+
+def _pool(session: api.Session, profiles: Sequence[Path], targets: Sequence[Path], options: dict[str, bool],
+          jobs: int, pipes: Sequence[str], session_options: dict[str, Any] | None, outcomes: dict[int, Outcome],
+          on_done: Callable[[Outcome], None] | None) -> None:
+    """Build in `jobs` worker processes, each given one of the LibreOffice `pipes` (if any)."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    queue: Any = None
+    if pipes:
+        queue = context.Queue()
+        for pipe in pipes:
+            queue.put(pipe)
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init,
+                             initargs=(session.workspace_path, session_options or {}, queue)) as pool:
+        futures: dict[Future[Outcome], int] = {
+            pool.submit(_build_one, profile, folder, options): i
+            for i, (profile, folder) in enumerate(zip(profiles, targets, strict=True))}
+        for future in as_completed(futures):
+            i = futures[future]
+            try:
+                outcomes[i] = future.result()
+            except BrokenProcessPool as exc:
+                outcomes[i] = Outcome(profiles[i], targets[i], False, exit_code=1,
+                                      error=f"the worker process building it stopped: {exc}")
+            if on_done:
+                on_done(outcomes[i])
 
 
 def exit_code(outcomes: Sequence[Outcome]) -> int:

@@ -2,17 +2,21 @@
 
 Set TENDERGEN_SOFFICE to the soffice program to use, or to "none" to build without LibreOffice. Set
 TENDERGEN_OFFICE_PIPE to the pipe name of a LibreOffice already listening (`--accept=pipe,name=NAME;urp;`)
-to use that one instead of starting a new one each time (the test suite shares one per session).
+to use that one instead of starting a new one each time (the test suite shares one per session; a batch
+starts one per worker with `offices`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -22,7 +26,7 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 
 # Runs under the system Python that has LibreOffice's `uno` module (Debian: python3-uno).
 UNO_SCRIPT = r'''
-import json, sys, time, subprocess, uno
+import json, os, sys, time, subprocess, uno
 from com.sun.star.beans import PropertyValue
 
 def prop(name, value):
@@ -92,6 +96,8 @@ finally:
         except subprocess.TimeoutExpired:
             office.kill()
 print(json.dumps(tocs))
+sys.stdout.flush()
+os._exit(0)  # the work is done: a UNO bridge still open at exit (a shared LibreOffice) can crash the teardown
 '''
 
 # The same options for `soffice --convert-to` when python3-uno is missing (LibreOffice 7.4 and later).
@@ -118,6 +124,45 @@ def _has_uno() -> bool:
     if not Path(SYSTEM_PYTHON).is_file():
         return False
     return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+
+
+@contextmanager
+def offices(count: int) -> Iterator[list[str]]:
+    """Up to `count` LibreOffice processes, each listening on its own pipe, for the duration of the block.
+
+    For many layouts in one run (a batch): each worker attaches to one of them (TENDERGEN_OFFICE_PIPE)
+    instead of starting LibreOffice for every profile. Yields their pipe names (none when LibreOffice or
+    its UNO bridge is missing). The processes are stopped, and their throwaway profiles removed, when the
+    block ends.
+    """
+    program = soffice()
+    if program is None or not _has_uno() or count < 1:
+        yield []
+        return
+    scratch = Path(tempfile.mkdtemp(prefix="tendergen-offices-"))
+    started: list[subprocess.Popen[bytes]] = []
+    pipes = []
+    try:
+        for i in range(count):
+            pipe = f"tendergen-{os.getpid()}-{scratch.name}-{i}"
+            started.append(subprocess.Popen(
+                [program, f"-env:UserInstallation={(scratch / str(i)).as_uri()}", "--headless", "--invisible",
+                 "--nologo", "--norestore", f"--accept=pipe,name={pipe};urp;"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+            pipes.append(pipe)
+        yield pipes
+    finally:
+        for office in started:  # soffice starts soffice.bin: stop the process group it leads
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(office.pid, signal.SIGTERM)
+        for office in started:
+            try:
+                office.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(office.pid, signal.SIGKILL)
+                office.wait(timeout=20)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 PDF_EXPORT = ("writer_pdf_Export", "pdf", "-")
