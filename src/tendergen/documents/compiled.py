@@ -61,6 +61,13 @@ def _template_class() -> Any:
                 done = patched[src_xml] = super().patch_xml(src_xml)
             return done
 
+        def resolve_listing(self, xml: str) -> str:
+            # docxtpl rewrites tabs, line and page breaks (and BEL) in text as Word markup, with three regular
+            # expression passes over every paragraph; a part without any of those characters (most) is unchanged
+            if "\t" in xml or "\a" in xml or "\n" in xml or "\f" in xml:
+                return str(super().resolve_listing(xml))
+            return xml
+
     return OnceTemplate
 
 
