@@ -1,11 +1,16 @@
 """Measure every performance target of issue 16 in one run and print one table.
 
-Usage: python benchmarks/run.py [--rounds N] [--skip-batch]
+Usage: python benchmarks/run.py [--rounds N] [--skip-batch] [--office N]
 
 Generates (into a temporary folder) a workspace layering 1,000 clauses over the bundled library (1,148
 clauses in all) and 100 profiles, then times whole processes (medians of N rounds) and compares each
 figure with the target as a ratio. The cache lives in a temporary XDG_CACHE_HOME. The machine may be
 shared: ratios measured in the same run are the figures to read, not the absolute times.
+
+LibreOffice is off for every figure (TENDERGEN_SOFFICE=none), so the single build and the batch compare
+like with like: neither lays documents out for table-of-contents page numbers. With --office N (LibreOffice
+installed) one more row compares a batch of N profiles built with --toc-pages (one LibreOffice per worker)
+with N single builds with --toc-pages (one LibreOffice each), at the batch target's proportion (20× per 100).
 """
 
 from __future__ import annotations
@@ -91,6 +96,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--office", type=int, default=0, metavar="N",
+                        help="also measure a batch of N profiles with --toc-pages against single builds with it")
     args = parser.parse_args()
     rounds = args.rounds
     rows: list[Row] = []
@@ -186,7 +193,27 @@ def main() -> None:
             single = Sample(statistics.median(s.seconds for s in singles), max(s.peak_kib for s in singles))
             rows.append(Row("batch: 100 profiles --jobs 2 ≤ 20× one single build (whole processes)",
                             f"{batch.seconds:.1f} s vs {single.seconds * 1000:.0f} ms",
-                            batch.seconds / single.seconds, 20.0, batch.peak_kib))
+                            batch.seconds / single.seconds, 20.0, batch.peak_kib,
+                            "LibreOffice off in both (no TOC page numbers)"))
+
+        if args.office:
+            office_env = {**env}
+            office_env.pop("TENDERGEN_SOFFICE")
+            office_env.pop("TENDERGEN_OFFICE_PIPE", None)
+
+            def office_build() -> Sample:
+                return run([*TENDERGEN, "build", str(LARGEST), "-o", str(tmp / "single-office"), "--force",
+                            "--toc-pages"], plain_dir, office_env)
+
+            office_single = median(office_build, max(rounds // 2, 1))
+            count = min(args.office, len(profiles))
+            office_batch = run([*TENDERGEN, "build", *map(str, profiles[:count]), "-o", str(tmp / "batch-office"),
+                                "--jobs", "2", "--toc-pages"], plain_dir, office_env)
+            rows.append(Row(f"batch with LibreOffice: {count} profiles --toc-pages --jobs 2 ≤ {count / 5:g}× one "
+                            "single build --toc-pages",
+                            f"{office_batch.seconds:.1f} s vs {office_single.seconds * 1000:.0f} ms",
+                            office_batch.seconds / office_single.seconds, count / 5, office_batch.peak_kib,
+                            "TOC page numbers laid out by LibreOffice in both"))
 
         # full build of the largest example against the floor (in one fresh process, warm session)
         probe = (f"import sys\nsys.path.insert(0, {str(HERE)!r})\nimport floor\n"
@@ -208,6 +235,8 @@ def main() -> None:
     print(f"single build of {LARGEST.name} (whole process): {single.seconds * 1000:.0f} ms, "
           f"peak {single.peak_kib / 1024:.0f} MiB; rounds: {rounds}; cores: {os.cpu_count()} "
           "(shared with other work: figures are noisy, read the ratios)")
+    print("LibreOffice off (TENDERGEN_SOFFICE=none) for every row but the --office one: single builds and batches "
+          "alike are measured without table-of-contents page numbers")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import Any
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -115,9 +116,22 @@ def style_names(styles: Any) -> dict[str, str]:
     return result
 
 
+_P_STYLE = f"{{{W}}}pPr/{{{W}}}pStyle"
+_P_NUMBERED = f"{{{W}}}pPr/{{{W}}}numPr"
+_VAL = f"{{{W}}}val"
+
+
+@cache
+def _xpath(expression: str) -> Any:
+    """A compiled XPath over WordprocessingML (prefix w)."""
+    from lxml import etree
+
+    return etree.XPath(expression, namespaces={"w": W})
+
+
 def _style(p: Any, names: Mapping[str, str]) -> str:
-    ps = p.find(f"{w('pPr')}/{w('pStyle')}")
-    return names.get(ps.get(w("val")), "") if ps is not None else ""
+    ps = p.find(_P_STYLE)
+    return names.get(ps.get(_VAL), "") if ps is not None else ""
 
 
 def _numbered_styles(styles: Any, names: Mapping[str, str]) -> set[str]:
@@ -131,7 +145,9 @@ def headings(body: Any, styles: Any) -> list[tuple[int, str, Any]]:
     numbered = _numbered_styles(styles, names)
     counts = [0, 0]
     result = []
-    for p in body.iter(w("p")):
+    wanted = " " + " ".join(i for i, name in names.items() if i and name in ("heading 1", "heading 2")) + " "
+    # the paragraphs with one of those style ids (confirmed below): far fewer than all the paragraphs
+    for p in _xpath(".//w:p[w:pPr/w:pStyle[contains($ids, concat(' ', @w:val, ' '))]]")(body, ids=wanted):
         style = _style(p, names)
         if style not in ("heading 1", "heading 2"):
             continue
@@ -236,13 +252,12 @@ def with_toc_pages(data: bytes, pages: Sequence[str]) -> bytes | None:
 
 def no_break_hyphens(root: Any, names: Mapping[str, str]) -> None:
     """Hyphens inside words become Word's non-breaking hyphen in titles, headings, labels, header, footer."""
-    for p in root.iter(w("p")):
-        if _style(p, names) not in NO_BREAK_STYLES:
+    paragraph = w("p")
+    for t in _xpath(".//w:t[contains(., '-')]")(root):  # far fewer than the paragraphs
+        if not any(_style(p, names) in NO_BREAK_STYLES for p in t.iterancestors(paragraph)):
             continue
-        for t in list(p.iter(w("t"))):
-            parts = WORD_HYPHEN.split(t.text or "")
-            if len(parts) < 2:
-                continue
+        parts = WORD_HYPHEN.split(t.text or "")
+        if len(parts) >= 2:
             run = t.getparent()
             at = run.index(t)
             run.remove(t)
@@ -262,13 +277,16 @@ def _t(text: str) -> Any:
 
 def keep_with_list(body: Any, names: Mapping[str, str]) -> None:
     """A paragraph that introduces a list or a table stays on the page of what it introduces."""
-    for p in body.iter(w("p")):
+    paragraph, table = w("p"), w("tbl")
+    for p in body.iter(paragraph):
         nxt = p.getnext()
-        if nxt is None or p.find(f"{w('pPr')}/{w('numPr')}") is not None:
+        if nxt is None or (nxt.tag != paragraph and nxt.tag != table) or p.find(_P_NUMBERED) is not None:
+            continue
+        introduces_list = nxt.tag == paragraph and nxt.find(_P_NUMBERED) is not None
+        if not introduces_list and nxt.tag != table:
             continue
         text = _text(p).rstrip()
-        introduces_list = nxt.tag == w("p") and nxt.find(f"{w('pPr')}/{w('numPr')}") is not None
-        introduces_table = nxt.tag == w("tbl") and text.endswith(":")
+        introduces_table = nxt.tag == table and text.endswith(":")
         if (introduces_list and text) or introduces_table:
             ppr = p.find(w("pPr"))
             if ppr is None:
