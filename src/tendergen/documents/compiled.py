@@ -101,6 +101,21 @@ def members(tpl: Any) -> dict[str, bytes] | None:
     return collected.files if not collected.repeated else None
 
 
+def raw_parts(tpl: Any) -> set[str] | None:
+    """The names of the parts `members` gives as stored bytes rather than serialised from a parsed XML tree.
+
+    Only those can be other than well-formed XML (lxml serialises nothing else), so only those need
+    parsing again before they are written. None when that cannot be told: then every part is checked.
+    """
+    try:
+        from docx.opc.part import XmlPart
+
+        return {part.partname.membername for part in tpl.docx.part.package.parts
+                if not isinstance(part, XmlPart) or type(part).blob is not XmlPart.blob}
+    except (ImportError, AttributeError):
+        return None
+
+
 class _Collector:
     """Stands in for python-docx's zip writer and keeps what it is given."""
 

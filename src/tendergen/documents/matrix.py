@@ -46,9 +46,9 @@ def rows(profile: Profile, library: Library, decisions: Sequence[Decision]) -> l
                 c = d.clause
                 if d.included and c.is_requirement and c.document == document_id and c.section == section_id:
                     item = render.clause_item(c, profile, env)
-                    found = targets.setdefault(document_id, references.targets(library, decisions, document_id,
-                                                                                linked=False))
-                    references.resolve_items([item], found)
+                    if document_id not in targets:  # once per document (setdefault would compute it every row)
+                        targets[document_id] = references.targets(library, decisions, document_id, linked=False)
+                    references.resolve_items([item], targets[document_id])
                     text = "\n".join(render.plain(p) for p in item["paragraphs"])
                     result.append(Row(c.id, "Ska" if c.kind == "ska-krav" else "Bör", section_title,
                                       f"{c.title}\n{text}", item["verifikat"]))
