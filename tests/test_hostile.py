@@ -277,3 +277,20 @@ def test_diff_refuses_a_folder_it_would_not_read(tree: Tree, runner: CliRunner, 
     result = runner.invoke(cli, ["diff", "gammal", "ny"])
     assert result.exit_code == 3, result.output
     assert message in result.stderr and "hint:" in result.stderr
+
+
+def test_a_house_template_with_a_broken_stored_part_never_reaches_disk(tmp_path: Path, runner: CliRunner) -> None:
+    """Parts kept as the template's bytes (here its theme) are still parsed before a document is written."""
+    templates = tmp_path / "mallar"
+    templates.mkdir()
+    with zipfile.ZipFile(ROOT / "tender_templates" / "avtalsvillkor.docx") as source, \
+            zipfile.ZipFile(templates / "avtalsvillkor.docx", "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info, b"<a:theme><broken" if info.filename == "word/theme/theme1.xml" else data)
+    out = tmp_path / "out"
+    profile = ROOT / "examples" / "hardvara-ramavtal.yaml"
+    result = runner.invoke(cli, ["--templates", str(templates), "build", str(profile), "-o", str(out)])
+    assert result.exit_code != 0
+    assert "[word/theme/theme1.xml]: the generated document is not well-formed XML" in result.stderr
+    assert not (out / "avtalsvillkor.docx").exists()
