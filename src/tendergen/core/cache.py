@@ -406,11 +406,9 @@ def _build(cls: type, fields: dict[str, Any]) -> Any:
     Anything unusual (an unknown or missing field, a default factory to run) goes through cls(**fields).
     """
     names, plain_defaults, direct = _defaults(cls)
-    if not direct or not fields.keys() <= names:
-        return cls(**fields)
     complete = {**plain_defaults, **fields}
-    if len(complete) != len(names):
-        return cls(**fields)  # a field with a default factory is missing: let the class fill it
+    if not direct or complete.keys() != names:
+        return cls(**fields)  # raises for an unknown field; runs the factory of a missing one
     obj: Any = object.__new__(cls)
-    obj.__dict__.update(complete)
+    object.__setattr__(obj, "__dict__", complete)  # the instance's attributes, as __init__ would set them
     return obj
