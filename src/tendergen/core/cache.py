@@ -80,8 +80,7 @@ def scan(folder_path: Path, origin: str) -> LibrarySources | None:
                     labels[folder_name] = label[:len(label) - len(name)]
             else:
                 label = prefix + name
-            with open(path, "rb") as handle:  # noqa: PTH123 - a little faster than Path.read_bytes
-                clauses.append(Source(None, label, path, handle.read()))
+            clauses.append(Source(None, label, path, _read(path)))
         return LibrarySources(folder_path, origin, meta, tuple(clauses))
     except OSError:
         return None
@@ -114,8 +113,19 @@ def _yaml_below(top: str) -> list[tuple[str, str, str, bool]] | None:
 
 
 def _raw(path: Path) -> Source:
-    with open(path, "rb") as handle:  # noqa: PTH123 - a little faster than Path.read_bytes
-        return Source(None, where(path), path, handle.read())
+    return Source(None, where(path), path, _read(path))
+
+
+def _read(path: Path) -> bytes:
+    """A file's bytes through os.open/os.read: many times faster than open().read() for many small files."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 @functools.cache
