@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -137,7 +137,8 @@ def write_build(out_dir: Path, files: Mapping[str, bytes], manifest: Mapping[str
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
-            return recover(out_dir)
+            # what recover() would read back from the staged manifest, known here
+            return _publish(out_dir, [o["file"] for o in manifest["outputs"]], recorded)
     except OSError as exc:
         raise OutputError(f"cannot write the build: {exc.strerror or exc}", location=Location(where(out_dir)),
                           hint="check that the output folder is a writable folder with free space; "
@@ -164,6 +165,12 @@ def recover(out_dir: Path) -> list[str]:
         shutil.rmtree(staging)
         return []
     recorded = recorded_outputs(out_dir) if (out_dir / MANIFEST).is_file() else {}
+    return _publish(out_dir, names, recorded)
+
+
+def _publish(out_dir: Path, names: Sequence[str], recorded: Mapping[str, str]) -> list[str]:
+    """Move the complete staged build into place (manifest last); remove the unchanged stale outputs."""
+    staging = out_dir / STAGING
     for name in names:
         if (staging / name).exists():
             (staging / name).replace(out_dir / name)
