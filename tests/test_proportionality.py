@@ -328,3 +328,13 @@ def test_clauses_show_lists_the_scale_and_the_summary(runner: CliRunner) -> None
     assert result.exit_code == 0, result.output
     assert "    scaled: 100000 when estimated_value_sek < 300000" in result.output
     assert "  summary: Parts ansvar är per skadetillfälle begränsat till {{ ansvarstak_procent }}" in result.output
+
+
+def test_review_shows_a_parameters_scale(session: api.Session) -> None:
+    from tendergen.review.diffout import show
+
+    liability = session.library.clause("AVT-ANSVAR")
+    assert liability is not None
+    shown = show("parameters", dict(liability.data["parameters"]))
+    assert ("ansvarstak_min_sek = 2000000 kronor (skala: estimated_value_sek < 300000 → 100000; "
+            "estimated_value_sek < 700000 → 300000; estimated_value_sek < 2000000 → 700000)") in shown
