@@ -613,6 +613,7 @@ TEMPLATES = {
     "anbudsformular": (form_body(), True, False),
     "avtal": (contract_body(), True, False),
     "referensbilaga": (references_body(), True, False),
+    "offertforfragan": (TEXT_BODY, True, False),
 }
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 ROOT_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "saas-verksamhetssystem.yaml"
 SHORT = {"sanktionsforsakran", "sekretessforbindelse", "lathund", "ilo-sjalvvardering", "rfi", "anbudsformular",
-         "avtal", "referensbilaga"}
+         "avtal", "referensbilaga", "offertforfragan"}
 LIST_STYLES = {"ListItem", "ListBullet", "TableListItem", "TableListBullet"}
 
 

@@ -19,7 +19,7 @@ from tendergen.errors import OutputError
 TEXT_DOCS = {"upphandlingsdokument", "avtalsvillkor", "pub-instruktion", "sekretessforbindelse", "lathund",
              "sanktionsforsakran", "ilo-sjalvvardering", "exitplan", "rfi"}
 SHORT_DOCS = {"sanktionsforsakran", "sekretessforbindelse", "lathund", "ilo-sjalvvardering", "rfi", "anbudsformular",
-              "avtal", "referensbilaga"}
+              "avtal", "referensbilaga", "offertforfragan"}
 PAYLOADS = [
     "{{ 7*7 }}",
     "{% for x in range(3) %}loop{% endfor %}",
@@ -102,7 +102,9 @@ def test_libreoffice_renders_each_document_with_clause_titles(example_pdfs: dict
             assert "Underskrift" in text and manifest["profile"]["reference"] in text, key
         elif document == "referensbilaga":  # generated: a table to fill in per reference assignment
             assert "Referensuppdrag 1" in text and manifest["profile"]["reference"] in text, key
-        assert chosen or document in ("anbudsformular", "avtal", "referensbilaga"), key
+        elif document == "offertforfragan":  # generated: the answer deadline and the price table
+            assert "Sista dag och hur offerten lämnas" in text and "Pristabell" in text, key
+        assert chosen or document in ("anbudsformular", "avtal", "referensbilaga", "offertforfragan"), key
         for clause in chosen:
             wanted = clause["title"] if document in TEXT_DOCS else clause["id"]
             # A long id can break at a hyphen inside its cell, and other cells' text may come between the parts.

@@ -15,7 +15,7 @@ ANSWERS: dict[str, object] = {
     "vad": "Bokningssystem för idrottshallar", "verksamhet": "Kultur- och fritidsförvaltningen",
     "kategori": "it-som-tjanst", "leverans": "saas", "varde": 300000, "tidigare": 0, "avtalstid": 3,
     "anvandare": "invanare", "personuppgifter": "ja", "kansliga": False, "lagring": "eu", "kritisk": "hanterbart",
-    "ai": False, "kontakt": "Sara Holm", "diarienummer": "KFN 2026/12",
+    "ai": False, "kontakt": "Sara Holm, sara.holm@kommun.se, 010-123 45 67", "diarienummer": "KFN 2026/12",
 }
 
 
@@ -35,7 +35,7 @@ def scripted(replies: list[Reply]) -> tuple[list[Prompt], Ask]:
 
 def test_callback_with_going_back_and_a_bad_reply_gives_the_mapping_profile(context: Context) -> None:
     replies: list[Reply] = [ANSWERS["vad"], ANSWERS["verksamhet"], "9", "1", "1", "250000", BACK, "300000", "0",
-                            "3", "2", "ja", "nej", "1", "1", "nej", "Sara Holm", "KFN 2026/12"]
+                            "3", "2", "ja", "nej", "1", "1", "nej", ANSWERS["kontakt"], "KFN 2026/12"]
     prompts, ask = scripted(replies)
     told: list[str] = []
     outcome = run(context, ask, told.append)

@@ -190,7 +190,7 @@ def test_direct_award_above_limit_names_limit_and_source(session: api.Session) -
 
 def test_direct_award_near_limit_warns(session: api.Session) -> None:
     text = PROFILE.replace("oppet-forfarande", "direktupphandling").replace("3000000", "600000")
-    profile = check(text + "organisation: X-kommun\n", session)
+    profile = check(text + "organisation: X-kommun\ncontact: {name: A, email: a@x.se, phone: '010-1'}\n", session)
     (warning,) = profile.warnings
     assert warning.startswith("p.yaml:8:24: estimated value 600\u00a0000\u00a0kr is 86% of the direktupphandlingsgräns")
 

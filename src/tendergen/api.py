@@ -386,10 +386,12 @@ def _render_build(session: Session, raw: load.Source, *, draft: bool, light: boo
     price_lines = () if light or profile.tender is None else profile.tender.prices
     sheets = [content.MATRIX] * bool(matrix_rows) + [content.PRICE_SHEET] * bool(price_lines)
     generated = content.generated_documents(profile, decisions, light=light)
-    if generated:  # the anbudsformulär and avtal go before the why-appendix
+    if content.OFFER_REQUEST in generated:  # a direct procurement's letter to the suppliers comes first
+        documents = [content.OFFER_REQUEST, *documents]
+    elif generated:  # the anbudsformulär and avtal go before the why-appendix
         documents = [*(d for d in documents if d != render.WHY), *generated,
                      *(d for d in documents if d == render.WHY)]
-    annexes = [] if light else content.annexes(session.library, [*documents, *sheets])
+    annexes = content.annexes(session.library, [*documents, *sheets])
     ws = session.workspace
     templates = []
     for document_id in documents:
@@ -400,7 +402,7 @@ def _render_build(session: Session, raw: load.Source, *, draft: bool, light: boo
         else:
             ctx = render.context(profile, session.library, decisions, document_id)
         ctx = {**ctx, "draft": bool(unapproved)}
-        if not light and document_id not in generated:
+        if document_id not in generated:
             ctx = content.decorate(ctx, profile, session.library, decisions, document_id, annexes,
                                    e_procurement_system=ws.e_procurement_system)
         template = template_path(session, document_id)
@@ -520,6 +522,11 @@ def _placeholder_warnings(session: Session, profile: Profile, data: Mapping[str,
             if isinstance(value, str) and _UNFILLED in value:
                 found.append(f"{clause.document}: {clause.id}: parameter {param.name} is not filled in ({value}); "
                              f"set parameters: {{{clause.id}: {{{param.name}: ...}}}} in the profile")
+    if any(o["file"] == f"{content.OFFER_REQUEST}.docx" for o in data["outputs"]) and not (
+            profile.tender and profile.tender.timetable and profile.tender.timetable.get("tender_deadline")):
+        found.append(f"{content.OFFER_REQUEST}: the last day for offers is not filled in "
+                     f"({content.NOT_STATED.format('sista dag för offert')}); "
+                     "set timetable: {tender_deadline: YYYY-MM-DD} in the profile")
     return found
 
 

@@ -623,8 +623,9 @@ def light(ctx: click.Context, out_dir: Path, answers_file: Path | None, profile_
 
     At most 15 plain questions (and the organisation's name first, when tendergen.yaml does not give it
     and --organisation is not passed), each with help (answer ?) and a default; answer < to go back. The
-    answers are saved as profil.yaml, and the one-document specification, a lathund (self-help guide)
-    and the contract terms are written beside it. Nothing is written if you stop with Ctrl-C.
+    answers are saved as profil.yaml, and the offertförfrågan (offer request), the one-document
+    specification, a lathund (self-help guide) and the contract terms are written beside it. Nothing is
+    written if you stop with Ctrl-C.
     """
     from tendergen import api
 

@@ -42,9 +42,10 @@ EVALUATION_CLAUSE = "UPPH-UTVARDERING"
 SUBMISSION_CLAUSE = ("UPPH-ANBUDETS-FORM", "upphandlingssystem")
 SHEET_TITLES = {MATRIX: "Kravmatris", PRICE_SHEET: "Prisbilaga"}
 # The annexes in the order they are numbered: what the tender answers first, then the contract's annexes.
-ANNEX_ORDER = ("kravspecifikation", MATRIX, PRICE_SHEET, "anbudsformular", "referensbilaga", "avtal", "avtalsvillkor",
-               "pub-instruktion", "sekretessforbindelse", "sanktionsforsakran", "ilo-sjalvvardering", "exitplan",
-               "acceptanstestprotokoll")
+LIGHT_SPEC = "kravspecifikation-light"
+ANNEX_ORDER = ("kravspecifikation", LIGHT_SPEC, MATRIX, PRICE_SHEET, "anbudsformular", "referensbilaga", "avtal",
+               "avtalsvillkor", "pub-instruktion", "sekretessforbindelse", "sanktionsforsakran", "ilo-sjalvvardering",
+               "exitplan", "acceptanstestprotokoll")
 # Procedures in two steps: the qualification (and so the referensbilaga) comes with the anbudsansökan.
 TWO_STAGE = frozenset({"selektivt-forfarande", "forhandlat-med-annonsering", "konkurrenspraglad-dialog",
                        "innovationspartnerskap"})
@@ -374,9 +375,11 @@ def standstill_item() -> dict[str, Any]:
         "Bestämmelserna om avtalsspärr och överprövning finns i 20 kap. LOU."], item_id="avtalssparr")
 
 
-def annex_section(annexes_: Sequence[Annex]) -> dict[str, Any]:
+def annex_section(annexes_: Sequence[Annex],
+                  intro: str = "Upphandlingsdokumentet består av detta dokument och följande bilagor."
+                  ) -> dict[str, Any]:
     rows = [[f"Bilaga {a.number}", a.title, a.file] for a in annexes_]
-    items = [item("", ["Upphandlingsdokumentet består av detta dokument och följande bilagor."],
+    items = [item("", [intro],
                   table=table(["Nummer", "Bilaga", "Fil"], rows, "Bilagor",
                               "En bilaga per rad med nummer, titel och filnamn."))]
     return {"id": "bilagor", "title": "Bilagor", "clauses": items, "texts": items, "requirements": []}
@@ -437,12 +440,12 @@ def decorate(ctx: dict[str, Any], profile: Profile, library: Library, decisions:
             {**s, "clauses": [price_only_item() if c["id"] == EVALUATION_CLAUSE else c for c in s["clauses"]],
              "texts": [price_only_item() if c["id"] == EVALUATION_CLAUSE else c for c in s["texts"]]}
             for s in ctx["sections"]]}
-    if profile.tender is None:
-        return ctx
+    if profile.tender is None and not profile.facts.get("direct_award"):
+        return ctx  # a direct procurement's annexes are numbered in its offertförfrågan
     annex = next((a for a in annexes_ if a.document == document_id), None)
     if annex is not None:
         ctx = {**ctx, "document_title": f"Bilaga {annex.number} {ctx['document_title']}"}
-    if document_id == AF:
+    if document_id == AF and profile.tender is not None:
         ctx = {**ctx, "sections": af_sections(ctx["sections"], profile, decisions, annexes_, e_procurement_system)}
         generated = [i for s in ctx["sections"] for i in s["clauses"] if "anchor_id" not in i]
         for number, generated_item in enumerate(generated, start=7000):  # bookmarks after the clauses' 5000s
@@ -460,23 +463,34 @@ def decorate(ctx: dict[str, Any], profile: Profile, library: Library, decisions:
 FORM = "anbudsformular"
 REFERENCES = "referensbilaga"
 CONTRACT = "avtal"
-GENERATED_TITLES = {FORM: "Anbudsformulär", REFERENCES: "Referensbilaga", CONTRACT: "Avtal"}
+OFFER_REQUEST = "offertforfragan"
+GENERATED_TITLES = {FORM: "Anbudsformulär", REFERENCES: "Referensbilaga", CONTRACT: "Avtal",
+                    OFFER_REQUEST: "Offertförfrågan"}
 NOT_STATED = "[fylls i av Kommunen: {}]"
 FIELD_HEADER = ("Uppgift", "Fylls i av Leverantören")
 
 
 def generated_documents(profile: Profile, decisions: Sequence[Decision] = (), *, light: bool) -> list[str]:
-    """The documents a full build generates from the profile's own content (not from clause templates).
+    """The documents a build generates from the profile (not from clause templates).
 
-    The referensbilaga comes with the qualification requirement that asks for it, and only with it, also when
-    the profile has no content of its own (the AF's verifikat tells the supplier to fill it in).
+    A direct procurement (and every light build) gets the offertförfrågan instead of an upphandlingsdokument;
+    a full tender with the procurement's own content gets the anbudsformulär and the avtal. The referensbilaga
+    comes with the qualification requirement that asks for it, and only with it, also when the profile has no
+    content of its own (the AF's verifikat tells the supplier to fill it in).
     """
     if light or profile.facts.get("direct_award"):
-        return []
+        return [OFFER_REQUEST]
     asked = any(d.included and d.clause.id == REFERENCE_CLAUSE for d in decisions)
     if profile.tender is None:
         return [REFERENCES] if asked else []
     return [FORM, *([REFERENCES] if asked else []), CONTRACT]
+
+
+def evaluation_of(profile: Profile) -> Evaluation | None:
+    """The evaluation model the documents state: the profile's, or lowest price for a direct procurement."""
+    if profile.tender is not None and profile.tender.evaluation is not None:
+        return profile.tender.evaluation
+    return Evaluation("pris") if profile.facts.get("direct_award") else None
 
 
 def fields(title: str, texts: Sequence[str | dict[str, Any]], names: Sequence[str], who: str) -> dict[str, Any]:
@@ -486,21 +500,23 @@ def fields(title: str, texts: Sequence[str | dict[str, Any]], names: Sequence[st
 
 
 def generated_context(profile: Profile, library: Library, document_id: str, items: Sequence[dict[str, Any]],
-                      intro: Sequence[str], signatures: Mapping[str, str]) -> dict[str, Any]:
-    """A generated document's context, shaped like a clause document's (one section of generated items)."""
+                      intro: Sequence[str], signatures: Mapping[str, str],
+                      sections: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """A generated document's context, shaped like a clause document's: one section of `items`, or `sections`."""
     contact = ", ".join(v for v in (profile.contact.get("name", ""), profile.contact.get("email", ""),
                                     profile.contact.get("phone", "")) if v)
-    items = list(items)
+    if not sections:
+        sections = [{"id": document_id, "title": GENERATED_TITLES[document_id], "clauses": list(items),
+                     "texts": list(items), "requirements": []}]
+    items = [i for s in sections for i in s["clauses"]]
     for number, generated_item in enumerate(items, start=7000):
         generated_item["anchor_id"] = number
         generated_item["anchor"] = f"avsnitt_{number}"
-    sections = [{"id": document_id, "title": GENERATED_TITLES[document_id], "clauses": items, "texts": items,
-                 "requirements": []}]
     return {"title": profile.title, "reference": profile.reference, "reference_label": "Diarienummer",
             "organisation": profile.organisation, "department": profile.department, "contact": contact,
             "date": profile.date, "library": f"{library.name} {library.version}", "document_id": document_id,
             "document_title": GENERATED_TITLES[document_id], "intro": list(intro), "draft": False,
-            "criteria": [], "criteria_total": "0", "sections": sections, "signatures": dict(signatures),
+            "criteria": [], "criteria_total": "0", "sections": list(sections), "signatures": dict(signatures),
             "lists": render.number_lists(items)}
 
 
@@ -689,6 +705,10 @@ def references_context(profile: Profile, library: Library, decisions: Sequence[D
 def generated_context_for(profile: Profile, library: Library, document_id: str, annexes_: Sequence[Annex], *,
                           organisation_number: str = "", e_procurement_system: str = "",
                           decisions: Sequence[Decision] = ()) -> dict[str, Any]:
+    if document_id == OFFER_REQUEST:  # a direct procurement's annexes are always numbered in its offer request
+        from tendergen.documents import offer
+
+        return offer.offer_context(profile, library, annexes_, evaluation_of(profile) or Evaluation("pris"))
     if profile.tender is None:  # numbered annexes come with the profile's own content, as in decorate()
         annexes_ = ()
     if document_id == FORM:

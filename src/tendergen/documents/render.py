@@ -206,10 +206,12 @@ def clause_item(clause: Clause, profile: Profile, env: Any) -> dict[str, Any]:
     evaluation = ""
     if clause.kind == "bör-krav" and clause.evaluation_weight is not None:
         evaluation = f"{clause.evaluation_weight:g} poäng. {_flat(clause.evaluation_note)}"
-    if profile.tender is not None and profile.tender.evaluation is not None and clause.kind == "bör-krav":
-        from tendergen.documents.content import criterion_text
+    if clause.kind == "bör-krav":
+        from tendergen.documents.content import criterion_text, evaluation_of
 
-        evaluation = criterion_text(clause, profile.tender.evaluation)
+        model = evaluation_of(profile)  # the profile's model; a direct procurement without one: lowest price
+        if model is not None:
+            evaluation = criterion_text(clause, model)
     label = ""
     if clause.is_requirement:
         label = f"{KIND_LABELS[clause.kind]}-krav {clause.id}"

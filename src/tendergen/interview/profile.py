@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tendergen.interview.guardrails import total_value
-from tendergen.interview.questions import NO_SYSTEM, Answers, personal_data
+from tendergen.interview.questions import NO_SYSTEM, Answers, contact_parts, personal_data
 
 HEADER = "# Upphandlingsprofil skapad av `tendergen light`. Bygg om med: tendergen light --profile profil.yaml\n"
 
@@ -35,7 +35,7 @@ def profile_data(answers: Answers, organisation: str, day: str) -> ProfileData:
         "title": answers["vad"],
         "reference": answers.get("diarienummer") or "[diarienummer]",
         "department": answers["verksamhet"],
-        "contact": {"name": answers["kontakt"]},
+        "contact": contact(str(answers["kontakt"])),
         "date": day,
         "contract": {"years": int(answers.get("avtalstid") or 2)},
         "facts": facts,
@@ -44,6 +44,12 @@ def profile_data(answers: Answers, organisation: str, day: str) -> ProfileData:
     if organisation:
         data["organisation"] = organisation
     return data
+
+
+def contact(answer: str) -> dict[str, str]:
+    """The profile's contact from the interview's answer: name, and e-mail and phone when given."""
+    name, email, phone = contact_parts(answer)
+    return {"name": name, **({"email": email} if email else {}), **({"phone": phone} if phone else {})}
 
 
 def profile_yaml(data: ProfileData) -> str:

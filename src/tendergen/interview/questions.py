@@ -6,6 +6,7 @@ rules need; questions whose answer cannot matter given earlier answers are skipp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ class Question:
     default: Answer | None
     choices: tuple[tuple[str, str], ...] = ()
     ask_if: Callable[[Answers], bool] | None = None
+    check: Callable[[str], object] | None = None  # a text answer's own check: raises ValueError (Swedish)
 
     def applies(self, answers: Answers) -> bool:
         return self.ask_if is None or self.ask_if(answers)
@@ -100,8 +102,10 @@ QUESTIONS = (
     Question("ai", "Har tjänsten AI-funktioner, till exempel chattbot, automatiska förslag eller bildanalys?",
              "Svara ja om leverantören beskriver funktioner som AI eller maskininlärning.", "bool", False,
              ask_if=lambda a: a.get("kategori") not in NO_SYSTEM),
-    Question("kontakt", "Vem är kontaktperson för köpet (namn)?", "Personen som leverantörerna ska vända sig till.",
-             "text", None),
+    Question("kontakt", "Vem är kontaktperson för köpet? Skriv namn, e-post och telefon.",
+             "Personen som leverantörerna ska vända sig till, till exempel \"Sara Holm, sara.holm@kommun.se, "
+             "010-123 45 67\". E-post och telefon står i offertförfrågan.", "text", None,
+             check=lambda text: contact_parts(text)),
     Question("diarienummer", "Diarienummer för köpet, om det finns", "Lämna tomt om ni inte har något ännu.",
              "text", ""),
 )
@@ -127,6 +131,29 @@ ORGANISATION = Question("organisation", "Vilken kommun eller organisation köper
 BY_ID = {q.id: q for q in (ORGANISATION, *QUESTIONS)}
 YES = {"ja", "j", "yes", "y", "true"}
 NO = {"nej", "n", "no", "false"}
+
+
+EMAIL = re.compile(r"[^\s,;<>()]+@[^\s,;<>()]+")
+PHONE = re.compile(r"\+?\d[\d\s()\-\u2013]{4,}\d")
+LABELS = re.compile(r"\b(?:e-?post|e-?mail|mejl|mail|telefon|tel|mobil)\b\.?:?", re.IGNORECASE)
+
+
+def contact_parts(text: str) -> tuple[str, str, str]:
+    """The contact answer split into (name, e-mail, phone): "Sara Holm, sara@kommun.se, 010-123 45 67".
+
+    E-mail and phone may be left out. Raises ValueError (Swedish) for a malformed e-mail or a missing name.
+    """
+    emails = EMAIL.findall(text)
+    rest = EMAIL.sub(" ", text)
+    if len(emails) > 1 or "@" in rest or (emails and not re.fullmatch(r"[^@]+@[^@]+\.[^@.]+", emails[0])):
+        raise ValueError("Skriv en e-postadress som namn@kommun.se, till exempel: Sara Holm, sara.holm@kommun.se, "
+                         "010-123 45 67.")
+    phones = PHONE.findall(rest)
+    rest = LABELS.sub(" ", PHONE.sub(" ", rest))
+    name = " ".join(re.sub(r"[,;:]", " ", rest).split())
+    if not name:
+        raise ValueError("Skriv kontaktpersonens namn, till exempel: Sara Holm, sara.holm@kommun.se, 010-123 45 67.")
+    return name, emails[0] if emails else "", " ".join(phones[0].split()) if phones else ""
 
 
 def pending(answers: Answers, questions: Sequence[Question] = QUESTIONS) -> Question | None:
@@ -169,4 +196,6 @@ def parse(question: Question, raw: object) -> Answer:
         if text.isdigit() and 1 <= int(text) <= len(values):
             return values[int(text) - 1]
         raise ValueError(f"Välj en siffra mellan 1 och {len(values)}.")
+    if question.check is not None:
+        question.check(text)
     return text

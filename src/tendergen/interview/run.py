@@ -16,7 +16,16 @@ from tendergen.core.model import Library
 from tendergen.errors import InvalidInput, Location
 from tendergen.interview.guardrails import Limit, direct_award_limit, limit_messages, storage_warning
 from tendergen.interview.profile import ProfileData, profile_data
-from tendergen.interview.questions import BY_ID, ORGANISATION, QUESTIONS, Answer, Question, parse, pending
+from tendergen.interview.questions import (
+    BY_ID,
+    ORGANISATION,
+    QUESTIONS,
+    Answer,
+    Question,
+    contact_parts,
+    parse,
+    pending,
+)
 
 
 class Back(enum.Enum):
@@ -119,9 +128,20 @@ class Interview:
         answers = dict(self._answers)
         warnings = [limit_messages(answers, self.limit)[1]] if self.limit is not None else []
         warnings.append(storage_warning(answers))
+        warnings.append(contact_warning(answers))
         organisation = str(answers.get("organisation") or self.context.organisation)
         return Outcome(answers, profile_data(answers, organisation, self.context.day),
                        tuple(w for w in warnings if w))
+
+
+def contact_warning(answers: Mapping[str, Answer]) -> str:
+    """A reminder (Swedish) when the contact answer gives no e-mail or no phone for the offertförfrågan."""
+    _, email, phone = contact_parts(str(answers.get("kontakt", "")))
+    gaps = [word for word, given in (("e-post", email), ("telefon", phone)) if not given]
+    if not gaps:
+        return ""
+    return (f"Kontaktpersonens {' och '.join(gaps)} saknas. Offertförfrågan visar då \"[fylls i av Kommunen: …]\" "
+            "där uppgiften ska stå: fyll i den innan förfrågan skickas, eller ändra svaret om kontaktperson.")
 
 
 def run(context: Context, ask: Ask, notify: Notify | None = None) -> Outcome:
@@ -146,6 +166,7 @@ def run(context: Context, ask: Ask, notify: Notify | None = None) -> Outcome:
             _tell(notify, notice)
     outcome = interview.finish()
     _tell(notify, storage_warning(outcome.answers))
+    _tell(notify, contact_warning(outcome.answers))
     return outcome
 
 
@@ -170,6 +191,7 @@ def from_answers(context: Context, given: Mapping[str, object], locations: Mappi
             _tell(notify, notice)
     outcome = interview.finish()
     _tell(notify, storage_warning(outcome.answers))
+    _tell(notify, contact_warning(outcome.answers))
     return outcome
 
 

@@ -33,10 +33,12 @@ ZIP_NAME = "kravspecifikation-light.zip"
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # Where a profile problem lands: the profile field (as the schema names it) -> the question that gave it.
 FIELD_QUESTION = {"title": "vad", "department": "verksamhet", "contact": "kontakt", "contact.name": "kontakt",
+                  "contact.email": "kontakt", "contact.phone": "kontakt",
                   "reference": "diarienummer", "organisation": "organisation", "contract.years": "avtalstid",
                   "contract": "avtalstid", "facts.estimated_value_sek": "varde"}
 MONEY = ("varde", "tidigare")
-FILE_TITLES = {"profil.yaml": "Profilen – svaren, så att upphandlingsenheten kan bygga om dokumenten",
+FILE_TITLES = {"offertforfragan.docx": "Offertförfrågan – skicka den till leverantörerna med bilagorna",
+               "profil.yaml": "Profilen – svaren, så att upphandlingsenheten kan bygga om dokumenten",
                "manifest.json": "Byggprotokoll – vilka klausuler som valdes och varför"}
 MEDIA = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
          ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

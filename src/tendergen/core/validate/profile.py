@@ -94,6 +94,20 @@ def _fact_checks(tree: Any, label: str, given: Mapping[str, Any], facts_: Mappin
                                 "set personal_data: true, or public_space_cameras: false"))
 
 
+def _contact_checks(tree: Any, label: str, data: Mapping[str, Any], facts_: Mapping[str, Any]) -> list[str]:
+    """A direct procurement's offertförfrågan gives suppliers the contact's e-mail and phone: warn when missing."""
+    if facts_["procedure"] != "direktupphandling":
+        return []
+    contact = data.get("contact", {})
+    gaps = [name for name, key in (("e-mail", "email"), ("phone number", "phone")) if not contact.get(key)]
+    if not gaps:
+        return []
+    what = f"the contact has no {' and no '.join(gaps)}" if "contact" in data else "the profile has no contact"
+    return [f"{locate(tree, ['contact'] if 'contact' in data else [], label)}: {what}: the offertförfrågan tells "
+            "suppliers whom to send the offer and questions to, and prints [fylls i av Kommunen: …] instead; add "
+            "contact: {name: ..., email: ..., phone: ...}"]
+
+
 def profile(source: Source, lib: Library, *, organisation: str = "", today: str = "") -> Profile:
     """Validate a profile against its schema and the library; compute defaults and derived facts."""
     from tendergen.core.load import read_schema
@@ -120,6 +134,7 @@ def profile(source: Source, lib: Library, *, organisation: str = "", today: str 
             "contract.options: a dynamiskt inköpssystem has no extension options; contract.years is how long the "
             "system is valid", locate(tree, ["contract", "options"], label),
             "remove the options; each contract's own term and options are stated in its invitation to tender"))
+    warnings += _contact_checks(tree, label, data, all_facts)
     problems.extend(_parameter_problems(tree, label, data.get("parameters", {}), lib))
     own_content = content.tender(source, data, all_facts, lib, problems, warnings)
     parameters = dict(data.get("parameters", {}))
