@@ -119,7 +119,7 @@ def test_profile_value_wins_over_the_scale(tree: Callable[[dict[str, str]], Path
           "p.yaml": PROFILES["small"] + "parameters:\n  AVT-ANSVAR: {ansvarstak_min_sek: 250000}\n"})
     result = runner.invoke(cli, ["explain", "p.yaml", "--json", "--only", "in"])
     assert result.exit_code == 0, result.output
-    rows = {r["id"]: r for r in json.loads(result.output)}
+    rows = {r["id"]: r for r in json.loads(result.stdout)}
     liability = {p["name"]: p for p in rows["AVT-ANSVAR"]["parameters"]}
     assert liability["ansvarstak_min_sek"] == {"name": "ansvarstak_min_sek", "value": 250000, "basis": "profile",
                                                "step": None, "checks": []}
