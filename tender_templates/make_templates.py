@@ -393,9 +393,14 @@ def item_table() -> str:
             + tag("endfor") + tag("endif"))
 
 
+# A section whose only clause repeats its heading carries that clause's bookmark (section.anchor).
+SECTION_ANCHOR = "{% if section.anchor is defined and section.anchor %}"
 TEXT_BODY = (
     tag("for section in sections")
-    + para("{{ section.title }}", "Heading1")
+    + '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>'
+    + SECTION_ANCHOR + '<w:bookmarkStart w:id="{{ section.anchor_id }}" w:name="{{ section.anchor }}"/>{% endif %}'
+    + run("{{ section.title }}")
+    + SECTION_ANCHOR + '<w:bookmarkEnd w:id="{{ section.anchor_id }}"/>{% endif %}</w:p>'
     + tag("for item in section.clauses")
     + tag("if item.heading")
     + '<w:p><w:pPr><w:pStyle w:val="Heading2"/></w:pPr>'

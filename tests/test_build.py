@@ -73,7 +73,7 @@ def test_requirements_have_bookmarks_and_criteria_table(built_examples: dict[str
     text = docx_as_text(out / "upphandlingsdokument.docx")
     # The profile's own evaluation model replaces the library's points table (issue 10): mervärde in kronor.
     assert "[Heading 2] Kriterier och mervärden" in text
-    assert "TILL-WCAG22 | Tillgänglighet enligt WCAG 2.2 nivå AA (utvärderingskriterium) | 100\u00a0000\u00a0kr" in text
+    assert "TILL-WCAG22 | Tillgänglighet enligt WCAG 2.2 nivå AA (utvärderingskriterium) | 100\u00a0000 kronor" in text
     assert "Högsta möjliga poäng" not in text
 
 

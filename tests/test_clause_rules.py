@@ -154,6 +154,9 @@ CONTRACT_CLAUSE_CHANGES = {
     "lower-case term": (lambda t: t.replace("logga i", "logga enligt avtalet i"),
                         lambda t: t.replace("logga i", "logga enligt Avtalet i"),
                         "uses 'avtalet' in lower case; 'Avtalet' is a defined term"),
+    "lower-case term in a title": (lambda t: t.replace("title: Lokalt krav", "title: Lokalt krav om avtalet"),
+                                   lambda t: t.replace("title: Lokalt krav", "title: Lokalt krav om Avtalet"),
+                                   "uses 'avtalet' in lower case; 'Avtalet' is a defined term"),
     "defined twice": (lambda t: t.replace("Leverantören ska", "Med Kommunens Data avses allt. Leverantören ska"),
                       lambda t: t.replace("Leverantören ska", "Kommunens Data tillhör Kommunen. Leverantören ska"),
                       "defines 'Kommunens Data' again; it is defined in AVT-DEFINITIONER"),
@@ -250,3 +253,16 @@ def test_build_names_each_unfilled_placeholder_unless_draft(tmp_path: Path) -> N
     assert all("fylls i" in w for w in warned if "is not filled in" in w)
     draft = api.build(session, path, tmp_path / "b", draft=True).warnings
     assert not [w for w in draft if "is not filled in" in w]
+
+
+def test_lint_finds_lower_case_terms_in_requirements_too(tree: Any) -> None:
+    """The kravspecifikation is an avtalshandling: its requirements bind the delivered Tjänsten."""
+    from tendergen.core.lint import lint
+    from test_validate import CLAUSE, WORKSPACE
+
+    requirement = CLAUSE.format(id="LOK-A").replace("logga i", "logga åtkomst till tjänsten i")
+    base = tree({"tendergen.yaml": WORKSPACE, "lokalt/x/a.yaml": requirement})
+    (problem,) = lint(api.open_session(base / "tendergen.yaml").library).problems
+    assert "LOK-A: uses 'tjänsten' in lower case; 'Tjänsten' is a defined term" in str(problem)
+    base = tree({"tendergen.yaml": WORKSPACE, "lokalt/x/a.yaml": requirement.replace("tjänsten", "Tjänsten")})
+    assert lint(api.open_session(base / "tendergen.yaml").library).problems == ()

@@ -215,7 +215,7 @@ def test_own_requirements_join_every_requirement_document(tree: Callable[[dict[s
     assert "EGEN-DIARIUM" in [r["id"] for s in acceptance["sections"] for r in s["requirements"]]
     spec = render.context(profile, session.library, decisions, "kravspecifikation")
     items = {i["id"]: i for s in spec["sections"] for i in s["requirements"]}
-    assert items["EGEN-KARTA"]["evaluation"].startswith("Mervärde 200\u00a0000\u00a0kr")
+    assert items["EGEN-KARTA"]["evaluation"].startswith("Mervärde 200\u00a0000 kronor")
     # the library's bör-krav that the model does not value is an information request, worth nothing
     assert items["TILL-WCAG22"]["evaluation"].startswith("Värderas inte i utvärderingen")
     why = render.context(profile, session.library, decisions, render.WHY)
@@ -328,9 +328,9 @@ def test_worked_example_arithmetic(session: api.Session, tmp_path: Path) -> None
     text = built_af(session, "saas-verksamhetssystem.yaml", tmp_path / "saas")
     assert "Maximala poäng" not in text and "Högsta möjliga poäng" not in text
     for name, (price, comparison) in results.items():
-        row = f"{name} | {words.sek(int(price))} |"
+        row = f"{name} | {words.kronor(int(price))} |"
         assert row in text, row
-        assert f"= {words.sek(int(comparison))}" in text
+        assert f"= {words.kronor(int(comparison))}" in text
     assert "Anbud B har lägst jämförelsepris" in text
 
 

@@ -82,6 +82,16 @@ def test_consultants_with_classified_information(session: api.Session) -> None:
     (lambda t: t + 'legal_basis:\n  - {ref: lou, provision: "7 kap. 2 §"}\n', "cites unverified 7 kap. 2 § LOU"),
     (lambda t: t.replace(" dagar.", " dagar enligt [[AVT-FINNS-INTE]]."),
      "refers to [[AVT-FINNS-INTE]], which is not a clause of the library"),
+    (lambda t: t.replace(" dagar.", " dagar enligt avsnittet om hävning."),
+     "refers to another clause in words ('avsnittet om' …)"),
+    # Shared quantities (library.yaml quantities:): EXIT-RADERING states backup_deletion_days as 90.
+    (lambda t: t.replace("stricter: higher}", "stricter: higher, quantity: backup_deletion_days}")
+     .replace("default: 90", "default: 30"),
+     "states backup_deletion_days as 30 (dagar) while EXIT-RADERING states it as 90 (sakerhetskopior_dagar)"),
+    (lambda t: t.replace("stricter: higher}", "stricter: higher, quantity: raderingsdagar}"),
+     "parameter 'dagar' states the undeclared quantity 'raderingsdagar'"),
+    (lambda t: t.replace(" dagar.", " dagar och radera säkerhetskopior efter 30 dagar."),
+     "writes backup_deletion_days as a number ('säkerhetskopior efter 30 dagar')"),
 ])
 def test_lint_findings(tree: Callable[[dict[str, str]], Path], change: Callable[[str], str], finding: str) -> None:
     base = tree({"tendergen.yaml": WORKSPACE, "lokalt/x/a.yaml": change(CLAUSE.format(id="LOK-A"))})
@@ -99,3 +109,25 @@ def test_lint_finds_near_duplicates(tree: Callable[[dict[str, str]], Path]) -> N
                  "lokalt/x/b.yaml": text.replace("LOK-A", "LOK-B").replace("och när", "och när samt")})
     report = lint(api.open_session(base / "tendergen.yaml").library)
     assert any("LOK-B: text is a near-duplicate of LOK-A" in str(p) for p in report.problems)
+
+
+def test_a_shared_quantity_with_the_same_value_is_clean(tree: Callable[[dict[str, str]], Path]) -> None:
+    text = CLAUSE.format(id="LOK-A").replace("stricter: higher}", "stricter: higher, quantity: backup_deletion_days}")
+    base = tree({"tendergen.yaml": WORKSPACE, "lokalt/x/a.yaml": text})
+    assert lint(api.open_session(base / "tendergen.yaml").library).problems == ()
+
+
+def test_a_build_names_a_shared_quantity_given_two_values(tmp_path: Path, session: api.Session) -> None:
+    text = (ROOT / "examples" / "saas-verksamhetssystem.yaml").read_text("utf-8")
+    mark = "\nparameters:\n"
+    assert mark in text
+    (tmp_path / "p.yaml").write_text(text.replace(mark, mark + "  SAK-LOGGNING: {lagringstid_manader: 24}\n"), "utf-8")
+    result = api.build(session, tmp_path / "p.yaml", tmp_path / "out")
+    (warning,) = [w for w in result.warnings if w.startswith("contradiction:")]
+    assert "log_retention_months" in warning and "SAK-LOGGNING lagringstid_manader = 24" in warning
+    assert "PUB-INSTR-SAKERHET logg_manader = 12" in warning
+    same = text.replace(mark, mark + "  SAK-LOGGNING: {lagringstid_manader: 24}\n"
+                                     "  PUB-INSTR-SAKERHET: {logg_manader: 24}\n")
+    (tmp_path / "q.yaml").write_text(same, "utf-8")
+    result = api.build(session, tmp_path / "q.yaml", tmp_path / "out2")
+    assert not [w for w in result.warnings if w.startswith("contradiction:")]

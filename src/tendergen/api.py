@@ -502,8 +502,17 @@ def build(session: Session, profile_path: Path, out_dir: Path, *, force: bool = 
         files, staged, warnings = lay_out(files, data, toc_pages=toc_pages, pdf_dir=Path(staging) if pdf else None)
         removed = write_build(out_dir, files, data, force=force)
         pdfs = _publish_pdfs(staged, out_dir)
-    return _result(profile, files, data, removed, [*warnings, *_placeholder_warnings(session, profile, data, draft)],
-                   pdfs)
+    return _result(profile, files, data, removed, [*warnings, *_placeholder_warnings(session, profile, data, draft),
+                                                   *_quantity_warnings(session, profile, data)], pdfs)
+
+
+def _quantity_warnings(session: Session, profile: Profile, data: Mapping[str, Any]) -> list[str]:
+    """Each shared quantity (library.yaml quantities:) that two selected clauses state with different values."""
+    from tendergen.core.lint import quantity_conflicts
+
+    chosen = [c for entry in data["clauses"] if entry.get("included") and (c := session.library.clause(entry["id"]))]
+    return [f"contradiction: {text}" for text in
+            quantity_conflicts(session.library, chosen, lambda c: render.parameter_values(c, profile))]
 
 
 _UNFILLED = "[fylls i"  # the start of a placeholder that the municipality must fill in before publishing

@@ -35,7 +35,7 @@ FORMAT = 1
 KEEP = 16  # entries kept; older ones are removed when a new one is stored
 CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
     model.Library, model.Clause, model.Parameter, model.LegalRef, model.Rule, model.Reference, model.Threshold,
-    model.Document, model.Fact, model.ScaleStep, Location)}
+    model.Document, model.Fact, model.ScaleStep, model.Quantity, Location)}
 _PLAIN = (str, int, float, bool, type(None))
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from tendergen.core.model import Clause, Library
+from tendergen.core.model import Clause, Library, Parameter, Scalar
 from tendergen.core.text import cross_references, placeholders
 from tendergen.errors import InvalidInput, TendergenError
 
@@ -54,6 +54,7 @@ def lint(library: Library, *, pairs: Pairs | None = None) -> LintReport:
     for c in active:
         problems.extend(_clause_findings(c, library))
         problems.extend(_term_findings(c, terms))
+    problems.extend(_quantity_findings(active, library))
     problems.extend(_duplicates(active, pairs or near_duplicate_pairs))
     problems.sort(key=TendergenError.sort_key)
     return LintReport(tuple(problems), tuple(c for c in active if c.needs_legal_review))
@@ -89,6 +90,10 @@ def _clause_findings(c: Clause, library: Library) -> list[TendergenError]:
         elif other not in c.requires and not _always_selected(target, library):
             add(f"refers to [[{other}]] without requiring it: the two may not be selected together",
                 f"add {other} to requires:")
+    words = WORD_REFERENCE.search(c.text)
+    if words:
+        add(f"refers to another clause in words ({words.group(0)!r} …)",
+            "write the reference as [[CLAUSE-ID]]: the documents then show the clause's number and title")
     for other in c.requires:
         target = library.clause(other)
         if target is not None and target.status == "retired":
@@ -98,8 +103,13 @@ def _clause_findings(c: Clause, library: Library) -> list[TendergenError]:
     return found
 
 
+# A reference to another clause written in words ("enligt avsnittet om hävning"): never numbered, never checked.
+WORD_REFERENCE = re.compile(r"\b(?:avsnittet|punkten|avsnitten|punkterna) om\b", re.IGNORECASE)
+
 DEFINITIONS = "AVT-DEFINITIONER"  # the one clause that defines the contract's terms
-CONTRACT_PHASE = frozenset({"avtalsvillkor", "pub-instruktion", "exitplan"})
+# Documents that are part of the contract (the kravspecifikation is an avtalshandling: its requirements bind
+# the delivered Tjänsten), so the defined terms are written as defined there too.
+CONTRACT_PHASE = frozenset({"avtalsvillkor", "pub-instruktion", "exitplan", "kravspecifikation"})
 # Defined terms whose lower-case form is never an ordinary word in a contract text (Fel, Part, Option and
 # Godkännande are): each pattern matches the term's inflected forms written in lower case.
 LOWER_CASE_TERMS = {
@@ -121,7 +131,7 @@ def _term_findings(c: Clause, terms: Sequence[str]) -> list[TendergenError]:
     lower_case, defined = _term_searches(tuple(terms))
     if c.document in CONTRACT_PHASE and lower_case is not None:
         first: dict[str, str] = {}
-        for match in lower_case.finditer(c.text):
+        for match in lower_case.finditer(f"{c.title}\n{c.text}"):
             first.setdefault(str(match.lastgroup), match.group(0))
         for i, term in enumerate(t for t in LOWER_CASE_TERMS if t in terms):
             if f"t{i}" in first:
@@ -205,3 +215,74 @@ def _duplicates(clauses: Sequence[Clause], pairs: Pairs = near_duplicate_pairs) 
     return [InvalidInput(f"{b.id}: text is a near-duplicate of {a.id} ({score:.0%} shared phrases)",
                          location=b.location, hint="merge the two clauses, or use a parameter for what differs")
             for i, j, score in pairs([c.text for c in clauses]) for a, b in [(clauses[i], clauses[j])]]
+
+
+# --- shared quantities: one fact, one place ----------------------------------------------------------
+
+
+def _apart(a: Clause, b: Clause) -> bool:
+    """Whether two clauses are never selected together: one replaces or excludes the other."""
+    return a.id in (*b.replaces, *b.excludes) or b.id in (*a.replaces, *a.excludes)
+
+
+def _stated(clauses: Sequence[Clause]) -> dict[str, list[tuple[Clause, Parameter]]]:
+    """The parameters stating each shared quantity, in library order."""
+    found: dict[str, list[tuple[Clause, Parameter]]] = defaultdict(list)
+    for c in clauses:
+        for p in c.parameters:
+            if p.quantity:
+                found[p.quantity].append((c, p))
+    return found
+
+
+def _quantity_findings(clauses: Sequence[Clause], library: Library) -> list[TendergenError]:
+    """Shared quantities stated with different defaults, undeclared, or written as a literal number.
+
+    Two clauses that may be selected together (neither replaces nor excludes the other) must give a shared
+    quantity the same default.
+    """
+    found: list[TendergenError] = []
+    stated = _stated(clauses)
+    for name, entries in stated.items():
+        if name not in library.quantities:
+            for c, p in entries:
+                found.append(InvalidInput(
+                    f"{c.id}: parameter {p.name!r} states the undeclared quantity {name!r}", location=c.location,
+                    hint=f"declare it under quantities: in library.yaml ({', '.join(sorted(library.quantities))})"))
+            continue
+        for i, (a, pa) in enumerate(entries):
+            for b, pb in entries[i + 1:]:
+                if a.id != b.id and not _apart(a, b) and pa.default != pb.default:
+                    found.append(InvalidInput(
+                        f"{b.id}: states {name} as {pb.default!r} ({pb.name}) while {a.id} states it as "
+                        f"{pa.default!r} ({pa.name}): the same quantity with different values",
+                        location=b.location,
+                        hint="one fact, one place: give both the same default, or keep the figure in one clause "
+                             f"and refer to it as [[{a.id}]]"))
+    for name, quantity in library.quantities.items():
+        if not quantity.stated_as:
+            continue
+        pattern = re.compile(quantity.stated_as)
+        owners = [f"{{{{ {p.name} }}}} in {c.id}" for c, p in stated.get(name, [])]
+        for c in clauses:
+            match = pattern.search(c.text)
+            if match:
+                found.append(InvalidInput(
+                    f"{c.id}: writes {name} as a number ({' '.join(match.group(0).split())!r})",
+                    location=c.location,
+                    hint="one fact, one place: use the parameter that states it, or refer to its clause as "
+                         f"[[ID]] ({', '.join(owners) or 'declare a parameter with quantity: ' + name})"))
+    return found
+
+
+def quantity_conflicts(library: Library, chosen: Sequence[Clause],
+                       values: Callable[[Clause], dict[str, Scalar]]) -> list[str]:
+    """For one build: each shared quantity that two selected clauses state with different values."""
+    found = []
+    for name, entries in _stated(chosen).items():
+        seen = [(c, p, values(c)[p.name]) for c, p in entries]
+        if len({value for _, _, value in seen}) > 1:
+            found.append(f"{name}: " + ", ".join(f"{c.id} {p.name} = {value!r}" for c, p, value in seen)
+                         + "; the same quantity must have one value: set the same value in the profile's "
+                           "parameters for each of these clauses")
+    return found

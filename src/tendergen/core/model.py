@@ -61,6 +61,8 @@ class Parameter:
     maximum: float | None = None
     stricter: str | None = None
     scale: tuple[ScaleStep, ...] = ()  # value- and risk-dependent defaults; the first step whose rule holds wins
+    quantity: str = ""  # a shared quantity (Library.quantities) this parameter states
+    source: tuple[str, ...] = ()  # profile content that fills it (PROFILE_SOURCES), the first one present
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,15 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class Quantity:
+    """A figure several clauses rely on (backup deletion days, log retention): one fact, one place."""
+
+    name: str
+    description: str
+    stated_as: str = ""  # a regular expression for the figure written as a literal number in a text
+
+
+@dataclass(frozen=True)
 class Library:
     name: str
     version: str
@@ -168,6 +179,7 @@ class Library:
     documents: Mapping[str, Document]
     thresholds: tuple[Threshold, ...]
     facts: Mapping[str, Fact]
+    quantities: Mapping[str, Quantity] = field(default_factory=frozen)
 
     def clause(self, clause_id: str) -> Clause | None:
         return next((c for c in self.clauses if c.id == clause_id), None)
@@ -269,6 +281,7 @@ class Basis(enum.Enum):
     """Where a parameter's value in a build comes from. The words for each live in `core.words`."""
 
     PROFILE = "profile"  # the profile sets it under `parameters`
+    PROFILE_CONTENT = "profile-content"  # taken from the profile's own content (its `source`: description, scope)
     SCALE = "scale"  # a step of the parameter's scale whose rule the profile's facts meet
     DEFAULT = "default"  # the parameter's plain default (no scale, or no step applies)
 

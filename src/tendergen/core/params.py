@@ -1,6 +1,7 @@
 """Pure parameter resolution: a clause's parameter values for one profile, and where each comes from.
 
-A value set in the profile's `parameters` wins; otherwise the first step of the parameter's `scale` whose
+A value set in the profile's `parameters` wins; otherwise the profile's own content the parameter names as its
+`source` (description, scope background, volumes); otherwise the first step of the parameter's `scale` whose
 rule the profile's facts meet; otherwise the parameter's `default`.
 """
 
@@ -13,10 +14,14 @@ from tendergen.core.model import Basis, Check, Clause, Parameter, Profile, Scala
 from tendergen.core.select import evaluate
 
 
-def setting(param: Parameter, facts: Mapping[str, Any], chosen: Mapping[str, Scalar]) -> Setting:
-    """One parameter's value: the profile's choice, the first scale step that applies, or the default."""
+def setting(param: Parameter, facts: Mapping[str, Any], chosen: Mapping[str, Scalar],
+            content: Mapping[str, str] | None = None) -> Setting:
+    """One parameter's value: the profile's choice, its content, the first scale step that applies, or the default."""
     if param.name in chosen:
         return Setting(param.name, chosen[param.name], Basis.PROFILE)
+    found = next((content[s] for s in param.source if content and content.get(s)), "")
+    if found:
+        return Setting(param.name, found, Basis.PROFILE_CONTENT)
     missed: list[Check] = []
     for index, step in enumerate(param.scale):
         applies, checks = evaluate(step.when, facts)
@@ -29,7 +34,24 @@ def setting(param: Parameter, facts: Mapping[str, Any], chosen: Mapping[str, Sca
 def settings(clause: Clause, profile: Profile) -> tuple[Setting, ...]:
     """Every parameter of the clause, resolved for the profile."""
     chosen = profile.parameters.get(clause.id, {})
-    return tuple(setting(p, profile.facts, chosen) for p in clause.parameters)
+    content = profile_content(profile) if any(p.source for p in clause.parameters) else {}
+    return tuple(setting(p, profile.facts, chosen, content) for p in clause.parameters)
+
+
+def profile_content(profile: Profile) -> dict[str, str]:
+    """The profile's own content a parameter may name as its `source`, as clause text ("" when absent)."""
+    scope = profile.tender.scope if profile.tender is not None else None
+    volumes = []
+    for v in scope.volumes if scope else ():
+        amount = v.per_year if v.per_year is not None else v.total
+        number = f"{amount:,.0f}".replace(",", "\u00a0") if amount is not None else ""
+        when = " per år" if v.per_year is not None else " totalt"
+        volumes.append(f"{v.item} ({v.unit}): {number}{when}")  # the unit as data: "(timme): 50 per år"
+    return {
+        "description": " ".join(profile.description.split()),
+        "scope.background": " ".join(" ".join(scope.background).split()) if scope else "",
+        "scope.volumes": ("Uppskattade volymer: " + "; ".join(volumes) + ".") if volumes else "",
+    }
 
 
 def values(clause: Clause, profile: Profile) -> dict[str, Scalar]:

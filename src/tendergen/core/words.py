@@ -51,6 +51,7 @@ CAUSES = {
 
 BASES = {
     Basis.PROFILE: "satt i profilen",
+    Basis.PROFILE_CONTENT: "hämtat ur profilens beskrivning av upphandlingen",
     Basis.SCALE: "skalat efter upphandlingens värde och risk, steg",
     Basis.DEFAULT: "grundvärde",
 }
@@ -74,7 +75,7 @@ EFFECTS = {Effect.GAINS: "får nu klausulen", Effect.LOSES: "förlorar klausulen
 
 
 def sek(amount: float) -> str:
-    """Swedish money format: 700 000 kr."""
+    """Swedish money format for messages and reports: 700 000 kr."""
     return f"{amount:,.0f}".replace(",", "\u00a0") + "\u00a0kr"
 
 
@@ -86,6 +87,9 @@ def long_date(iso: str) -> str:
     """A date in running Swedish text: 2024-02-26 -> 26 februari 2024 (no hyphen for a line to break at)."""
     year, month, day = (int(part) for part in iso.split("-"))
     return f"{day}\u00a0{MONTHS[month - 1]} {year}"
+def kronor(amount: float) -> str:
+    """An amount in the tender documents, as clause texts write it: "2 000 000 kronor" (one format everywhere)."""
+    return f"{amount:,.0f}".replace(",", "\u00a0") + " kronor"
 
 
 def rule_value(value: Any) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from tendergen.core import award
 from tendergen.core.model import Clause, Decision, Library, Profile
 from tendergen.core.tender import REFERENCE_CLAUSE, TIMETABLE_LABELS, Criterion, Evaluation, Tender, unvalued
-from tendergen.core.words import long_date, sek
+from tendergen.core.words import kronor, long_date
 from tendergen.documents import render
 
 
@@ -19,9 +19,9 @@ def percent(value: float) -> str:
 
 
 def value_text(criterion: Criterion) -> str:
-    """A criterion's mervärde as Swedish text: '140 000 kr' or '1 procent av utvärderingspriset'."""
+    """A criterion's mervärde as Swedish text: '140 000 kronor' or '1 procent av utvärderingspriset'."""
     if criterion.value_sek is not None:
-        return sek(criterion.value_sek)
+        return kronor(criterion.value_sek)
     return f"{percent(criterion.value_percent or 0)} av utvärderingspriset"
 
 
@@ -105,23 +105,36 @@ def quantity(value: float) -> str:
 
 def money(value: Decimal) -> str:
     """An amount in whole kronor, rounded half up as printed (the arithmetic stays exact in core.award)."""
-    return sek(int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+    return kronor(int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
 
 
-def term_text(profile: Profile) -> str:
+OPTION_NOTICE = ("AVT-OPTION-FORLANGNING", "varsel_manader")  # the option notice, stated once: in that clause
+
+
+def option_notice(clauses: Sequence[Clause], profile: Profile) -> str:
+    """The option clause's notice period ("3 månader"), as the avtalsvillkor state it; "" without that clause."""
+    clause = next((c for c in clauses if c.id == OPTION_NOTICE[0]), None)
+    if clause is None or OPTION_NOTICE[1] not in {p.name for p in clause.parameters}:
+        return ""
+    months = render.parameter_values(clause, profile)[OPTION_NOTICE[1]]
+    return f"{render.format_value(months)} {'månad' if months == 1 else 'månader'}"
+
+
+def term_text(profile: Profile, notice: str = "") -> str:
     years = profile.contract.get("years")
     if years is None:
         return ""
     options = [quantity(o) for o in profile.contract.get("options", ())]
     text = f"Avtalet gäller i {quantity(years)} år från avtalsstart"
     if options:
-        text += (f" med option för Kommunen att förlänga det med {' + '.join(options)} år på oförändrade villkor. "
-                 "Kommunen meddelar Leverantören skriftligen senast tre månader före avtalstidens utgång om en "
-                 "option utnyttjas")
+        text += f" med option för Kommunen att förlänga det med {' + '.join(options)} år på oförändrade villkor"
+        if notice:
+            text += (f". Kommunen meddelar Leverantören skriftligen senast {notice} före avtalstidens utgång om en "
+                     "option utnyttjas")
     return text + "."
 
 
-def scope_section(profile: Profile, tender: Tender) -> dict[str, Any] | None:
+def scope_section(profile: Profile, tender: Tender, notice: str = "") -> dict[str, Any] | None:
     scope = tender.scope
     if scope is None:
         return None
@@ -144,22 +157,22 @@ def scope_section(profile: Profile, tender: Tender) -> dict[str, Any] | None:
     value = []
     if scope.estimated_sek is not None:
         value.append(f"Det uppskattade värdet av {'ramavtalet' if framework else 'avtalet'} är "
-                     f"{sek(scope.estimated_sek)} exklusive moms för hela avtalstiden, inklusive optioner.")
+                     f"{kronor(scope.estimated_sek)} exklusive moms för hela avtalstiden, inklusive optioner.")
     if framework and scope.maximum_sek is not None:
-        value.append(f"Ramavtalets högsta värde är {sek(scope.maximum_sek)} exklusive moms. När avrop har gjorts "
+        value.append(f"Ramavtalets högsta värde är {kronor(scope.maximum_sek)} exklusive moms. När avrop har gjorts "
                      "till det högsta värdet upphör ramavtalet att gälla, även om avtalstiden inte har löpt ut. "
                      "Kommunen är inte skyldig att avropa någon viss volym.")
     if value:
         items.append(item("Avtalets värde", value))
-    term: list[str | dict[str, Any]] = [t for t in [term_text(profile)] if t]
+    term: list[str | dict[str, Any]] = [t for t in [term_text(profile, notice)] if t]
     if profile.contract.get("start"):
         term.append(f"Avtalet beräknas börja gälla den {profile.contract['start']}.")
     term += [bullet(o) for o in scope.options]
     if term:
         items.append(item("Avtalstid och optioner", term))
     if scope.lots:
-        rows = [[f"{lot.id}. {lot.title}", lot.scope or "–", sek(lot.estimated_sek),
-                 sek(lot.maximum_sek) if lot.maximum_sek is not None else "–"] for lot in scope.lots]
+        rows = [[f"{lot.id}. {lot.title}", lot.scope or "–", kronor(lot.estimated_sek),
+                 kronor(lot.maximum_sek) if lot.maximum_sek is not None else "–"] for lot in scope.lots]
         items.append(item("Delkontrakt", [
             f"Upphandlingen är uppdelad i {len(scope.lots)} delkontrakt. Anbud får lämnas på ett eller flera "
             "delkontrakt. Varje delkontrakt utvärderas och tilldelas för sig."],
@@ -233,7 +246,7 @@ class ExampleTender:
 
 
 def round_price(value: Decimal) -> Decimal:
-    """A plausible example price: two significant figures (9 473 000 -> 9 500 000), at least 100 000 kr."""
+    """A plausible example price: two significant figures (9 473 000 -> 9 500 000), at least 100 000 kronor."""
     value = max(value, Decimal(100000))
     step = Decimal(10) ** (len(str(int(value))) - 2)
     return (value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
@@ -400,7 +413,7 @@ def af_sections(sections: Sequence[dict[str, Any]], profile: Profile, decisions:
     }
     titles = {"forfarande": "Upphandlingsförfarande och tidplan", "anbud": "Anbudets form och innehåll",
               "utvardering": "Utvärdering av anbud", "tilldelning": "Tilldelning och avtalsspärr"}
-    scope = scope_section(profile, tender)
+    scope = scope_section(profile, tender, option_notice([d.clause for d in decisions], profile))
     result: list[dict[str, Any]] = []
     placed: set[str] = set()
     for section in sections:
@@ -412,6 +425,7 @@ def af_sections(sections: Sequence[dict[str, Any]], profile: Profile, decisions:
             clauses = [*own, *added]
             section = {**section, "clauses": clauses, "texts": [c for c in clauses if c["kind"] not in
                                                                 ("ska-krav", "bör-krav")]}
+            render.merge_headings([section], AF)  # a section that gained items keeps every heading
         result.append(section)
         if section["id"] == "inledning" and scope:
             result.append(scope)
@@ -573,9 +587,10 @@ def contract_context(profile: Profile, library: Library, annexes_: Sequence[Anne
     if framework:
         subject.append("Avtalet är ett ramavtal. Kommunen är inte skyldig att avropa någon viss volym.")
         if tender.scope and tender.scope.maximum_sek is not None:
-            subject.append(f"Ramavtalets högsta värde är {sek(tender.scope.maximum_sek)} exklusive moms. Ramavtalet "
+            subject.append(f"Ramavtalets högsta värde är {kronor(tender.scope.maximum_sek)} exklusive moms. Ramavtalet "
                            "upphör att gälla när avrop har gjorts till det värdet.")
-    term = [t for t in [term_text(profile)] if t] or [NOT_STATED.format("avtalstid")]
+    term = [t for t in [term_text(profile, option_notice(library.clauses, profile))] if t] or [
+        NOT_STATED.format("avtalstid")]
     start = profile.contract.get("start")
     term.append(f"Avtalsstart är den {start}." if start else
                 "Avtalsstart är den dag då Avtalet har undertecknats av båda Parter.")

@@ -1,8 +1,9 @@
 """Cross-references between clauses: `[[CLAUSE-ID]]` in a clause text shows the clause's number.
 
-In a document that numbers the referenced clause ("avsnitt 11.1"), the reference is a hyperlink to the
-clause heading's bookmark; a requirement is referred to by its id ("krav SAK-INCIDENT") and linked to its
-row; a clause in another document is named with that document ("avsnitt 11.1 i Avtalsvillkor"); a clause
+In a document that numbers the referenced clause ("avsnitt 11.1 Ändringar och tillägg": number and title),
+the reference is a hyperlink to the clause heading's bookmark; a requirement is referred to by its id ("krav
+SAK-INCIDENT") and linked to its row; a clause in another document is named with that document ("avsnitt 11.1
+Ändringar och tillägg i Avtalsvillkor"); a clause
 that is not part of this procurement by its title. Plain-text outputs (the requirement matrix) get the
 same words without links.
 """
@@ -14,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tendergen.core.model import Decision, Library
+from tendergen.core.model import REQUIREMENT_KINDS, Decision, Library
 from tendergen.core.text import CROSS_REFERENCE
 
 # A resolved reference inside paragraph text until the .docx stage turns it into a hyperlink:
@@ -25,7 +26,7 @@ LINKED = re.compile(f"{START}([^{SEPARATOR}]*){SEPARATOR}([^{END}]*){END}")
 
 @dataclass(frozen=True)
 class Target:
-    shown: str  # e.g. "avsnitt 11.1"
+    shown: str  # e.g. "avsnitt 11.1 Ändringar och tillägg"
     anchor: str = ""  # the bookmark in the same document, or "" for no link
 
 
@@ -46,13 +47,38 @@ def numbers(library: Library, decisions: Sequence[Decision], document_id: str) -
     chosen = [d.clause for d in decisions if d.included and d.clause.document == document_id]
     result: dict[str, str] = {}
     section_number = 0
-    for section_id, _ in doc.sections:
+    for section_id, section_title in doc.sections:
         members = [c for c in chosen if c.section == section_id]
         if members:
             section_number += 1
+            if document_id not in UNNUMBERED and merged_heading(section_title, members):
+                result[members[0].id] = str(section_number)  # its heading is the section's
+                continue
             for clause_number, clause in enumerate(members, start=1):
                 result[clause.id] = f"{section_number}.{clause_number}"
     return result
+
+
+def _title_words(title: str) -> list[str]:
+    return re.findall(r"\w+", title.casefold())
+
+
+def merged_heading(section_title: str, members: Sequence[Any]) -> bool:
+    """Whether a section's only clause repeats the section's heading ("Definitioner" under "Definitioner").
+
+    Such a clause gets no heading of its own: the section heading is its heading (and carries its bookmark).
+    `members` are the section's clauses (Clause objects or clause items with `title` and `kind`). Nearly
+    equal titles count: the same words in any order, case and punctuation aside. Requirements keep their
+    heading, which their label and verifikat belong to.
+    """
+    if len(members) != 1:
+        return False
+    member = members[0]
+    title = member["title"] if isinstance(member, Mapping) else member.title
+    kind = member["kind"] if isinstance(member, Mapping) else member.kind
+    if kind in REQUIREMENT_KINDS:
+        return False
+    return sorted(_title_words(title)) == sorted(_title_words(section_title))
 
 
 UNNUMBERED = frozenset({"kravspecifikation"})  # requirements are table rows there, not numbered headings
@@ -82,7 +108,8 @@ def targets(library: Library, decisions: Sequence[Decision], document_id: str, *
             result[clause.id] = Target(f"krav {clause.id}{where}",
                                        requirement_anchor(clause.id) if same and linked else "")
         elif number is not None:
-            result[clause.id] = Target(f"avsnitt {number}{where}", anchor_name(clause.id) if same and linked else "")
+            result[clause.id] = Target(f"avsnitt {number} {clause.title}{where}",
+                                       anchor_name(clause.id) if same and linked else "")
         else:
             result[clause.id] = Target(f"avsnittet ”{clause.title}”")
     return result

@@ -54,7 +54,8 @@ def clause_text(clause: Clause, values: Mapping[str, Scalar], profile: Profile, 
 PLACEHOLDERS = {"organisation": "[upphandlande myndighet]", "title": "[upphandlingens namn]",
                 "reference": "[diarienummer]", "avtalstid_ar": "[avtalstid]", "optioner": "[optioner]",
                 "antal_optioner": "[antal optioner]", "optioner_text": "[optioner]",
-                "kritiska_produkter": "[de kritiska produkterna]"}
+                "kritiska_produkter": "[de kritiska produkterna]", "takvolym": "[takvolym]",
+                "sista_fragedag": "", "sista_svarsdag": ""}  # empty: the text states its parameter instead
 
 
 def default_text(clause: Clause, env: Any) -> str:
@@ -77,14 +78,21 @@ def render_text(clause: Clause, names: Mapping[str, str], env: Any) -> str:
 
 
 def contract_names(profile: Profile) -> dict[str, str]:
-    """The contract term as text for clause texts: {{ avtalstid_ar }}, {{ optioner }}, {{ antal_optioner }}."""
+    """Profile data as text for clause texts: the term, the options and a framework's ceiling ({{ takvolym }})."""
     years = profile.contract.get("years")
     options = list(profile.contract.get("options", ()))
+    from tendergen.core.words import long_date
+
+    timetable = profile.tender.timetable if profile.tender is not None else None
     return {
         "avtalstid_ar": format_value(years) if years is not None else "[avtalstid fylls i]",
         "optioner": " + ".join(format_value(o) for o in options) if options else "[inga optioner]",
         "antal_optioner": str(len(options)),
         "optioner_text": options_text(options),
+        "takvolym": ceiling_text(profile),
+        # The timetable's dates, when the profile has them: the AF then states one date, not a day count too.
+        "sista_fragedag": long_date(day) if timetable and (day := timetable.get("last_question")) else "",
+        "sista_svarsdag": long_date(day) if timetable and (day := timetable.get("last_answer")) else "",
     }
 
 
@@ -94,6 +102,29 @@ def critical_products_text(products: Sequence[str]) -> str:
     if not names:
         return "samtliga varor som ingår i leveransen"
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} och {names[-1]}"
+
+
+def kronor(amount: int) -> str:
+    """An amount in running clause text: "2 000 000 kronor" (core.words.kronor)."""
+    from tendergen.core.words import kronor as words_kronor
+
+    return words_kronor(amount)
+
+
+CEILING_UNKNOWN = "[fylls i av Kommunen: det högsta värdet i kronor som anges i annonsen]"
+
+
+def ceiling_text(profile: Profile) -> str:
+    """The framework's maximum value from the profile's scope, with each lot's: one figure, stated in the AF too."""
+    scope = profile.tender.scope if profile.tender is not None else None
+    if scope is None or scope.maximum_sek is None:
+        return CEILING_UNKNOWN
+    text = f"{kronor(scope.maximum_sek)} exklusive moms"
+    lots = [f"delkontrakt {lot.id} ({lot.title}) högst {kronor(lot.maximum_sek)}"
+            for lot in scope.lots if lot.maximum_sek is not None]
+    if lots:
+        text += ", och för " + (", för ".join(lots[:-1]) + " och för " if len(lots) > 1 else "") + lots[-1]
+    return text
 
 
 COUNT_WORDS = ("ingen", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio")
@@ -276,6 +307,7 @@ def context(profile: Profile, library: Library, decisions: Sequence[Decision], d
         item["bookmark_id"] = number
         item["bookmark"] = bookmark_name(item["id"])
     link_references(library, decisions, document_id, [i for sec in sections for i in sec["clauses"]])
+    merge_headings(sections, document_id)
     criteria = [{"id": c.id, "title": c.title, "weight": format_value(c.evaluation_weight or 0),
                  "note": _flat(c.evaluation_note)}
                 for d in decisions if d.included and (c := d.clause).kind == "bör-krav"]
@@ -294,6 +326,24 @@ def link_references(library: Library, decisions: Sequence[Decision], document_id
     for number, item in enumerate(items, start=5000):
         item["anchor_id"] = number
         item["anchor"] = references.anchor_name(item["id"])
+
+
+def merge_headings(sections: Iterable[dict[str, Any]], document_id: str) -> None:
+    """A section whose only clause repeats its heading shows one heading: the section's, with the clause's bookmark.
+
+    Sets each section's `anchor`/`anchor_id` (empty unless merged) and the merged clause's `heading` to false,
+    in place; documents.references numbers such a clause by its section ("avsnitt 1").
+    """
+    from tendergen.documents import references
+
+    for section in sections:
+        section["anchor"], section["anchor_id"] = "", 0
+        items = section["clauses"]
+        for item in items:
+            item["heading"] = True
+        if document_id not in references.UNNUMBERED and references.merged_heading(section["title"], items):
+            items[0]["heading"] = False
+            section["anchor"], section["anchor_id"] = items[0].get("anchor", ""), items[0].get("anchor_id", 0)
 
 
 def bookmark_name(clause_id: str) -> str:
@@ -319,7 +369,7 @@ def acceptance_context(profile: Profile, library: Library, decisions: Sequence[D
 
 def light_context(profile: Profile, library: Library, decisions: Sequence[Decision]) -> dict[str, Any]:
     """The one-document specification for a direct procurement: needs, the municipality's requirements, terms."""
-    from tendergen.core.words import sek
+    from tendergen.core.words import kronor
 
     env = text_environment()
     base = context(profile, library, decisions, "kravspecifikation")
@@ -338,7 +388,7 @@ def light_context(profile: Profile, library: Library, decisions: Sequence[Decisi
     purchase = [line for line in (
         profile.description,
         f"Beställande verksamhet: {profile.department}" if profile.department else "",
-        f"Uppskattat värde: {sek(profile.facts['estimated_value_sek'])} exklusive moms, för hela avtalstiden.",
+        f"Uppskattat värde: {kronor(profile.facts['estimated_value_sek'])} exklusive moms, för hela avtalstiden.",
         f"Avtalstid: {format_value(years)} år." if years else "",
     ) if line]
     lists = number_lists(item for section in sections for item in section["requirements"])

@@ -16,7 +16,7 @@ from tendergen.core.validate.schema import Problems, problem, schema_problems, s
 from tendergen.errors import Location
 
 TEXT_GLOBALS = frozenset({"organisation", "title", "reference", "avtalstid_ar", "optioner", "antal_optioner",
-                          "optioner_text", "kritiska_produkter"})
+                          "optioner_text", "kritiska_produkter", "takvolym", "sista_fragedag", "sista_svarsdag"})
 
 
 def _parameter(tree: Any, path: TreePath, label: str, known: Mapping[str, Fact], problems: Problems) -> Parameter:
@@ -34,6 +34,8 @@ def _parameter(tree: Any, path: TreePath, label: str, known: Mapping[str, Fact],
         minimum=spec.get("minimum"),
         maximum=spec.get("maximum"),
         stricter=spec.get("stricter"),
+        quantity=spec.get("quantity", ""),
+        source=tuple(spec.get("source", ())),
     )
     wrong = parameter_value_problem(param, param.default)
     if wrong:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tendergen.core.load import LibrarySources, locate, plain
-from tendergen.core.model import Clause, Document, Fact, LegalRef, Library, Reference, Threshold, frozen
+from tendergen.core.model import Clause, Document, Fact, LegalRef, Library, Quantity, Reference, Threshold, frozen
 from tendergen.core.validate.clauses import clause, clause_nodes
 from tendergen.core.validate.schema import Problems, problem, schema_problems, suggest
 from tendergen.errors import Location, raise_if
@@ -20,6 +21,7 @@ class _Meta:
     references: dict[str, Reference] | None = None
     documents: dict[str, Document] | None = None
     thresholds: dict[str, Threshold] | None = None
+    quantities: dict[str, Quantity] = dataclasses.field(default_factory=dict)
 
 
 def _read_meta(layer: LibrarySources, meta: _Meta, problems: Problems) -> None:
@@ -33,6 +35,17 @@ def _read_meta(layer: LibrarySources, meta: _Meta, problems: Problems) -> None:
         if kind == "library":
             meta.name = meta.name or data["name"]
             meta.version = f"{meta.version}+{data['version']}" if meta.version else data["version"]
+            for name, spec in data.get("quantities", {}).items():
+                stated_as = spec.get("stated_as", "")
+                if stated_as:
+                    try:
+                        re.compile(stated_as)
+                    except re.error as exc:
+                        problems.append(problem(f"quantity {name!r}: stated_as is not a regular expression: {exc}",
+                                                locate(source.tree, ["quantities", name], source.label),
+                                                "write a Python regular expression, e.g. säkerhetskopi.*dagar"))
+                        stated_as = ""
+                meta.quantities[name] = Quantity(name, spec["description"], stated_as)
         elif kind == "references":
             meta.references = meta.references or {}
             for ref_id, ref in data["references"].items():
@@ -109,6 +122,7 @@ def library(layers: Sequence[LibrarySources], known: Mapping[str, Fact]) -> Libr
         documents=frozen(meta.documents),
         thresholds=tuple(meta.thresholds.values()),
         facts=known,
+        quantities=frozen(meta.quantities),
     )
 
 
