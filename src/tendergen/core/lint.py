@@ -115,6 +115,7 @@ CONTRACT_PHASE = frozenset({"avtalsvillkor", "pub-instruktion", "exitplan", "kra
 LOWER_CASE_TERMS = {
     "Avtalet": r"avtalets?", "Tjänsten": r"tjänstens?", "Kommunens Data": r"kommunens data",
     "Underleverantör": r"underleverantör(?:en|er|erna|ens|ernas)?", "Arbetsdag": r"arbetsdag(?:ar|en)?",
+    "Part": r"parter(?:na|nas)",  # "Part och Parterna"; "part" alone is also an ordinary word
 }
 DEFINED_TERM = re.compile(r"^([A-ZÅÄÖ][\wåäö]*(?: [A-ZÅÄÖ][\wåäö]*)?)(?: och [A-ZÅÄÖ][\wåäö]*)?:", re.MULTILINE)
 
