@@ -71,7 +71,7 @@ def test_references_show_number_and_title_across_documents(session: api.Session,
     for name in ("avtalsvillkor.docx", "pub-instruktion.docx"):
         (tmp_path / name).write_bytes(files[name])
     contract = docx_as_text(tmp_path / "avtalsvillkor.docx")
-    assert "avtalshandlingar som anges i avsnitt 2.1 Avtalshandlingar och deras rangordning, samt" in contract
+    assert "det sätt och inom de tider som anges i avsnitt 14.1 Godkännande av Underleverantörer" in contract
     assert "avsnittet om" not in contract
     instruction = docx_as_text(tmp_path / "pub-instruktion.docx")
     assert "Överföring av personuppgifter till tredjeland i Avtalsvillkor" in instruction
