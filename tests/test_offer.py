@@ -173,7 +173,7 @@ evaluation:
     assert "L1. Licens per år | år | 2" in text and "O1. Licens förlängningsår (option) | år | 1" in text
     assert "Priserna lämnas i Bilaga 3 Prisbilaga" in text  # the price sheet is built: the offer uses it
     assert "[Heading 2] Pris och kvalitet" in text
-    assert "Tillgänglighet enligt WCAG 2.2 nivå AA (utvärderingskriterium) (TILL-WCAG22): avdrag 20\u00a0000\u00a0kr" \
+    assert "Tillgänglighet enligt WCAG 2.2 nivå AA (utvärderingskriterium) (TILL-WCAG22): avdrag 20\u00a0000 kronor" \
         in text
     assert dangling_references(base / "out") == []
 
