@@ -152,7 +152,7 @@ def test_camera_pack_in_the_built_documents(session: api.Session, tmp_path: Path
     contract = docx_as_text(out / "avtalsvillkor.docx")
     pub = re.search(r"^\[toc 2\] (\d+\.\d+) Personuppgiftsbiträdesavtal", contract, re.MULTILINE)
     assert pub, "the PUB terms are in the contract"
-    assert f"enligt avsnitt {pub.group(1)} Personuppgiftsbiträdesavtal (PUB-avtal) i Avtalsvillkor" in flat  # number and title
+    assert f"enligt avsnitt {pub.group(1)} Personuppgiftsbiträdesavtal (PUB-avtal) i Avtalsvillkor" in flat
 
 
 PRINTING = {"UTSK-UTRUSTNING", "UTSK-FORBRUKNING", "UTSK-SKANNING", "UTSK-LAGRINGSMEDIER", "UTSK-ENHETSSAKERHET"}
