@@ -60,8 +60,8 @@ def office() -> Iterator[str]:
     """LibreOffice switched on for the builds inside the block (one shared LibreOffice per test session)."""
     if SOFFICE is None:
         pytest.fail("LibreOffice (soffice) is required for the document tests; .ci/run installs it")
+    os.environ["TENDERGEN_SOFFICE"] = SOFFICE  # first: the shared LibreOffice starts only when switched on
     _shared_office(SOFFICE)
-    os.environ["TENDERGEN_SOFFICE"] = SOFFICE
     try:
         yield SOFFICE
     finally:
