@@ -524,3 +524,22 @@ def test_referensbilaga_also_without_own_content(tree: Callable[[dict[str, str]]
     assert re.findall(r"^\[Heading 2\] (Referensuppdrag \d+)$", form, re.MULTILINE) == ["Referensuppdrag 1",
                                                                                        "Referensuppdrag 2"]
     assert not (base / "out" / "anbudsformular.docx").exists()
+
+
+def test_timetable_states_each_date_once(tree: Callable[[dict[str, str]], Path], session: api.Session,
+                                         tmp_path: Path) -> None:
+    """With a tidplan, UPPH-TIDPLAN's day counts (10 days, 4 months) give way to the table's own dates."""
+    from helpers import docx_as_text
+
+    text = built_af(session, "hardvara-ramavtal.yaml", tmp_path / "ram")
+    assert "Sista dag för frågor | " in text and "Anbudet är bindande till och med | " in text
+    assert "ställa frågor om upphandlingen är" not in text and "månader efter sista anbudsdag" not in text
+    assert "begära att anbudsgivarna förlänger anbudens giltighetstid" in text
+    assert len(re.findall(r"^\[Heading \d\] Tidplan", text, re.MULTILINE)) == 1  # one heading, not two
+
+    without_validity = TIMETABLE.replace('  tender_valid_until: "2027-07-31"\n', "")
+    base = tree({"p.yaml": BASE.format(facts="", content=SCOPE + without_validity)})
+    api.build(session, base / "p.yaml", tmp_path / "own")
+    text = docx_as_text(tmp_path / "own" / "upphandlingsdokument.docx")
+    assert "giltigt till och med 4 månader efter sista anbudsdag" in text  # the clause's value, said once
+    assert "ställa frågor om upphandlingen är" not in text  # the table gives that date

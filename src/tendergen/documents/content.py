@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from tendergen.core import award
+from tendergen.core import award, params
 from tendergen.core.model import Clause, Decision, Library, Profile
 from tendergen.core.tender import REFERENCE_CLAUSE, TIMETABLE_LABELS, Criterion, Evaluation, Tender, unvalued
 from tendergen.core.words import kronor, long_date
@@ -39,6 +39,7 @@ AF = "upphandlingsdokument"
 MATRIX = "kravmatris"
 PRICE_SHEET = "prisbilaga"
 EVALUATION_CLAUSE = "UPPH-UTVARDERING"
+TIMING_CLAUSE = "UPPH-TIDPLAN"  # its day counts give way to the profile's tidplan
 SUBMISSION_CLAUSE = ("UPPH-ANBUDETS-FORM", "upphandlingssystem")
 SHEET_TITLES = {MATRIX: "Kravmatris", PRICE_SHEET: "Prisbilaga"}
 # The annexes in the order they are numbered: what the tender answers first, then the contract's annexes.
@@ -191,16 +192,31 @@ def submission_system(profile: Profile, workspace_system: str = "") -> str:
     return str(profile.parameters.get(clause, {}).get(name, "")) or workspace_system
 
 
-def timetable_item(profile: Profile, tender: Tender, workspace_system: str = "") -> dict[str, Any] | None:
+def timetable_item(profile: Profile, tender: Tender, workspace_system: str = "",
+                   timing: Clause | None = None) -> dict[str, Any] | None:
+    """The tidplan table, in place of the library's timing clause (`timing`, UPPH-TIDPLAN).
+
+    The clause's day counts would state the last day for questions and the validity a second time, in other
+    figures; what the table does not give is said with the clause's values.
+    """
     if tender.timetable is None or not tender.timetable.dates:
         return None
     labels = dict(TIMETABLE_LABELS)
     rows = [[labels[key], day] for key, day in tender.timetable.dates]
     system = submission_system(profile, workspace_system) or "upphandlingssystemet"
-    return item("Tidplan", ["Upphandlingen genomförs enligt följande tidplan."],
+    after = ["Tidpunkterna efter sista anbudsdag är preliminära. Ändringar i tidplanen meddelas i "
+             f"{system}."]
+    chosen = params.values(timing, profile) if timing is not None else {}
+    if not tender.timetable.get("last_question") and "fragor_dagar" in chosen:
+        after.append(f"Sista dag för frågor är {chosen['fragor_dagar']} dagar före sista anbudsdag.")
+    if not tender.timetable.get("tender_valid_until") and "giltighet_manader" in chosen:
+        after.append(f"Anbudet ska vara bindande för anbudsgivaren och giltigt till och med "
+                     f"{chosen['giltighet_manader']} månader efter sista anbudsdag.")
+    after.append("Om upphandlingen blir föremål för överprövning kan Kommunen begära att anbudsgivarna "
+                 "förlänger anbudens giltighetstid.")
+    return item("Tidplan och anbudets giltighetstid", ["Upphandlingen genomförs enligt följande tidplan."],
                 table=table(["Händelse", "Datum"], rows, "Tidplan", "En händelse per rad med datum."),
-                after=["Tidpunkterna efter sista anbudsdag är preliminära. Ändringar i tidplanen meddelas i "
-                       f"{system}."], item_id="tidplan")
+                after=after, item_id="tidplan")
 
 
 def contents_item(profile: Profile, tender: Tender, annexes_: Sequence[Annex], system: str = "", *,
@@ -404,7 +420,8 @@ def af_sections(sections: Sequence[dict[str, Any]], profile: Profile, decisions:
     tender = profile.tender
     assert tender is not None
     system = submission_system(profile, workspace_system)
-    timetable = timetable_item(profile, tender, system)
+    timing = next((d.clause for d in decisions if d.included and d.clause.id == TIMING_CLAUSE), None)
+    timetable = timetable_item(profile, tender, system, timing)
     extra: dict[str, list[dict[str, Any]]] = {
         "forfarande": [timetable] if timetable else [],
         "anbud": [contents_item(profile, tender, annexes_, system)],
@@ -420,7 +437,7 @@ def af_sections(sections: Sequence[dict[str, Any]], profile: Profile, decisions:
         added = extra.get(section["id"], [])
         if added:
             placed.add(section["id"])
-            replaced = EVALUATION_CLAUSE if section["id"] == "utvardering" else None
+            replaced = {"utvardering": EVALUATION_CLAUSE, "forfarande": TIMING_CLAUSE}.get(section["id"])
             own = [c for c in section["clauses"] if c["id"] != replaced]
             clauses = [*own, *added]
             section = {**section, "clauses": clauses, "texts": [c for c in clauses if c["kind"] not in
